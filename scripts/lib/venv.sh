@@ -1,0 +1,15 @@
+# shellcheck shell=bash
+# ensure_venv EXTRAS: create .venv when missing and install the project with EXTRAS
+# (e.g. ".[test]"); reinstall only when pyproject.toml changed since the last install.
+ensure_venv() {
+  local spec="$1"
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+    .venv/bin/python -m pip install --quiet --upgrade pip
+  fi
+  local stamp=".venv/.installed-$(echo "$spec" | tr -c 'a-z0-9' '_')"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet -e "$spec"
+    touch "$stamp"
+  fi
+}

@@ -1,0 +1,1 @@
+"""Spruce source package root."""
