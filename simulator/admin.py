@@ -1,0 +1,143 @@
+"""The admin API under ``/_sim``: change the data, read the truth, switch behaviours.
+
+No bearer token, loopback clients only, and never counted as API requests. Bodies are
+JSON; settings bodies use the dataclass field names of ``simulator.settings``, e.g.
+``PUT /_sim/faults {"schedules": [{"fault": "503", "count": 2, "operation": "ListContacts"}]}``
+and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null`` = no limit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from simulator.contract import InvalidParameter, NotFound
+from simulator.routes.state import SimulatorState
+from simulator.settings import FAULT_KINDS, FaultSchedule, FaultSettings, RateLimitSettings
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+SettingsT = TypeVar("SettingsT")
+
+
+class AdminInputError(ValueError):
+    """A body the admin API cannot use; the message says which field and why."""
+
+
+def admin_routes(state: SimulatorState) -> list[Route]:
+    """The ``/_sim`` routes bound to one simulator's state."""
+
+    async def advance(request: Request) -> Response:
+        change = await _json(request)
+        try:
+            return _reply(state.advance(change))
+        except (InvalidParameter, NotFound, KeyError, ValueError, TypeError) as error:
+            raise AdminInputError(f"the change was not applied: {error}") from error
+
+    async def ground_truth(request: Request) -> Response:
+        return _reply(state.ground_truth())
+
+    async def counters(request: Request) -> Response:
+        return _reply(state.counters_snapshot().to_dict())
+
+    async def reset_counters(request: Request) -> Response:
+        state.counters.reset()
+        return _reply(state.counters_snapshot().to_dict())
+
+    async def faults(request: Request) -> Response:
+        state.set_faults(fault_settings(await _json(request)))
+        return _reply(dataclasses.asdict(state.faults.settings))
+
+    async def rate_limit(request: Request) -> Response:
+        state.set_rate_limit(rate_limit_settings(await _json(request)))
+        current = state.budget.settings
+        return _reply(_settings_json(current) if current else None)
+
+    handlers = [("/advance", advance, "POST"), ("/ground-truth", ground_truth, "GET"),
+                ("/counters", counters, "GET"), ("/counters/reset", reset_counters, "POST"),
+                ("/faults", faults, "PUT"), ("/rate-limit", rate_limit, "PUT")]  # fmt: skip
+    return [Route(path, _guarded(handler), methods=[method]) for path, handler, method in handlers]
+
+
+def _guarded(handler: Any) -> Any:
+    """Loopback callers only; bad input answers 400 with the reason, never a traceback."""
+
+    async def endpoint(request: Request) -> Response:
+        if request.client is None or request.client.host not in LOOPBACK:
+            return _reply({"message": "the admin API only answers loopback clients"}, 403)
+        try:
+            return await handler(request)
+        except AdminInputError as error:
+            return _reply({"message": str(error)}, 400)
+
+    return endpoint
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return orjson.loads(await request.body() or b"null")
+    except orjson.JSONDecodeError as error:
+        raise AdminInputError(f"the body is not JSON: {error}") from error
+
+
+def _reply(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status, media_type="application/json")
+
+
+def _settings_json(settings: RateLimitSettings) -> dict[str, Any]:
+    values = dataclasses.asdict(settings)
+    values["daily_operations"] = sorted(settings.daily_operations)
+    return values
+
+
+def rate_limit_settings(data: Any) -> RateLimitSettings | None:
+    """``RateLimitSettings`` from a JSON object, or None (no limit) from ``null``."""
+    if data is None:
+        return None
+    values = _fields_of(RateLimitSettings, data)
+    if "daily_operations" in values:
+        values["daily_operations"] = frozenset(values["daily_operations"])
+    if values.get("exhausted_status", 429) not in (429, 503):
+        raise AdminInputError("exhausted_status must be 429 or 503")
+    return _build(RateLimitSettings, values)
+
+
+def fault_settings(data: Any) -> FaultSettings:
+    """``FaultSettings`` from a JSON object; fault kinds are checked by name."""
+    values = _fields_of(FaultSettings, data or {})
+    schedules = [_fields_of(FaultSchedule, item) for item in values.get("schedules", [])]
+    values["schedules"] = tuple(_build(FaultSchedule, item) for item in schedules)
+    for schedule in values["schedules"]:
+        _check_kind(schedule.fault)
+    for kinds in values.get("probabilities", {}).values():
+        for kind in kinds:
+            _check_kind(kind)
+    return _build(FaultSettings, values)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in FAULT_KINDS:
+        raise AdminInputError(f"unknown fault {kind!r}; known: {', '.join(FAULT_KINDS)}")
+
+
+def _fields_of(cls: type, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise AdminInputError(f"{cls.__name__} must be a JSON object, got {type(data).__name__}")
+    names = {field.name for field in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise AdminInputError(
+            f"{cls.__name__} has no field {', '.join(unknown)}; fields: {', '.join(sorted(names))}"
+        )
+    return dict(data)
+
+
+def _build(cls: type[SettingsT], values: dict[str, Any]) -> SettingsT:
+    try:
+        return cls(**values)
+    except TypeError as error:
+        raise AdminInputError(f"{cls.__name__}: {error}") from error

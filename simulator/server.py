@@ -1,0 +1,136 @@
+"""A running simulator: uvicorn on a background thread, and the Python API tests use."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from simulator.app import create_app
+from simulator.contract import JsonRecord, Organization
+from simulator.counters import Counters
+from simulator.faults import FaultInjector
+from simulator.pagination import PaginationTokens
+from simulator.ratelimit import RateBudget
+from simulator.routes.state import Clock, SimulatorState, utc_now
+from simulator.settings import API_PREFIX, FaultSettings, RateLimitSettings, SimulatorSettings
+
+_START_TIMEOUT_SECONDS = 30.0
+_STOP_TIMEOUT_SECONDS = 10.0
+
+
+class ServerThread:
+    """uvicorn serving one app on a daemon thread; ``start`` returns the bound port."""
+
+    def __init__(self, app: ASGIApp, host: str, port: int) -> None:
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", access_log=False,
+            lifespan="on", timeout_graceful_shutdown=1,
+        )  # fmt: skip
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="spruce-simulator", daemon=True)
+
+    def start(self) -> int:
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the simulator's server did not start (is the port taken?)")
+            time.sleep(0.01)
+        return int(self._server.servers[0].sockets[0].getsockname()[1])
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(_STOP_TIMEOUT_SECONDS)
+
+
+class Simulator:
+    """A local Spruce: one organization, its tokens, and every switch of the wire.
+
+    ``organization`` defaults to the seeded ``SimulatedOrganization``; ``clock`` is the
+    simulator's time (records, tokens and totalCount refreshes all read it).
+    """
+
+    def __init__(
+        self,
+        settings: SimulatorSettings | None = None,
+        *,
+        organization: Organization | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.settings = settings or SimulatorSettings()
+        self.organization = organization or _seeded_organization(self.settings)
+        self._state = SimulatorState(
+            organization=self.organization,
+            tokens=frozenset(self.settings.tokens),
+            pagination=PaginationTokens(secrets.token_bytes(32), self.settings.token_lifetime_seconds),
+            budget=RateBudget(self.settings.rate_limit),
+            faults=FaultInjector(self.settings.faults),
+            clock=clock,
+        )
+        self.app = create_app(self._state)
+        self._server: ServerThread | None = None
+        self._base_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT/v1`` while running."""
+        if self._base_url is None:
+            raise RuntimeError("the simulator is not running; use `with sim.running():`")
+        return self._base_url
+
+    @property
+    def admin_url(self) -> str:
+        return self.base_url.removesuffix(API_PREFIX) + "/_sim"
+
+    def start(self) -> str:
+        server = ServerThread(self.app, self.settings.host, self.settings.port)
+        port = server.start()
+        self._server, self._base_url = server, f"http://{self.settings.host}:{port}{API_PREFIX}"
+        return self._base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+        self._server, self._base_url = None, None
+
+    @contextmanager
+    def running(self) -> Iterator[str]:
+        """Serve for the duration of the block; yields the base URL."""
+        try:
+            yield self.start()
+        finally:
+            self.stop()
+
+    def advance(self, change: dict[str, Any]) -> dict[str, Any]:
+        return self._state.advance(change)
+
+    def ground_truth(self) -> dict[str, list[JsonRecord]]:
+        return self._state.ground_truth()
+
+    def counters(self) -> Counters:
+        return self._state.counters_snapshot()
+
+    def reset_counters(self) -> None:
+        self._state.counters.reset()
+
+    def set_faults(self, faults: FaultSettings) -> None:
+        self._state.set_faults(faults)
+
+    def set_rate_limit(self, rate_limit: RateLimitSettings | None) -> None:
+        self._state.set_rate_limit(rate_limit)
+
+
+def _seeded_organization(settings: SimulatorSettings) -> Organization:
+    # Imported here: the data side is heavy and a caller may bring its own organization.
+    from simulator.organization import SimulatedOrganization
+
+    return SimulatedOrganization(  # type: ignore[no-any-return]
+        settings.seed, settings.scale, consistency_delay=settings.consistency_delay_seconds
+    )

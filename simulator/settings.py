@@ -1,0 +1,129 @@
+"""The simulator's constants and the settings that switch its behaviours on.
+
+Every behaviour of the wire (rate limits, faults, token lifetime) is a field of a frozen
+dataclass here, so that tests, the admin API and the CLI describe it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+API_PREFIX = "/v1"
+ADMIN_PREFIX = "/_sim"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_TOKEN = "test-token"
+
+# Spruce: totalCount is computed at the first page, refreshed at most this often.
+TOTAL_COUNT_REFRESH_SECONDS = 60.0
+# Not published by Spruce; long enough for any sync, short enough to test with a fault.
+DEFAULT_TOKEN_LIFETIME_SECONDS = 3600.0
+DAY_SECONDS = 86_400.0
+
+# (minimum, maximum, default) pageSize per operationId, from the OpenAPI document.
+# The default is not published; Spruce's console pages by 50.
+PAGE_SIZE_BOUNDS: Mapping[str, tuple[int, int, int]] = {
+    "ListContacts": (1, 500, 50),
+    "SearchContacts": (1, 500, 50),
+    "ContactFields": (1, 500, 50),
+    "ContactTags": (1, 500, 50),
+    "ListConversations": (1, 200, 50),
+    "ConversationItems": (1, 200, 50),
+    "ConversationTags": (1, 500, 50),
+    "OrganizationMembers": (2, 500, 50),
+    "TeamMembers": (1, 500, 50),
+    "ListSavedMessages": (1, 500, 50),
+}
+# Operations paged by token only, with the server's fixed page size.
+FIXED_PAGE_SIZES: Mapping[str, int] = {
+    "ListScheduledMessages": 20,
+    "ListWebhookEndpointEvents": 20,  # API-NOTES: "20 events a page"
+}
+
+ExhaustedStatus = Literal[429, 503]
+FaultKind = Literal[
+    "500",
+    "502",
+    "503",
+    "504",
+    "429",  # with Retry-After
+    "429-no-retry-after",
+    "disconnect",  # headers and part of the body sent, then the connection is aborted
+    "truncated-json",  # status 200, the JSON body cut short
+    "html",  # status 200, an HTML page (a proxy's error page)
+    "expired-token",  # 400 on a request that carries a pagination token
+    "repeat-token",  # the request's own pagination token is returned again
+    "has-more-without-token",  # hasMore true and no paginationToken
+    "leak-error",  # a 400 whose message echoes a contact's name and phone
+]
+FAULT_KINDS: tuple[FaultKind, ...] = FaultKind.__args__  # type: ignore[attr-defined]
+# Faults that only make sense on a request carrying a pagination token / on a paged list.
+TOKEN_FAULTS: frozenset[str] = frozenset({"expired-token", "repeat-token"})
+PAGED_FAULTS: frozenset[str] = frozenset({"has-more-without-token"})
+RETRY_AFTER_SECONDS = 1
+ANY_OPERATION = "*"
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """One budget per organization, shared by all its tokens.
+
+    Throttled requests (answered ``exhausted_status`` by the limiter) do not consume
+    budget: ``remaining`` stays at 0 until the window rolls over. ``noisy_neighbour_share``
+    (0..1) of each window's budget is spent evenly by another integration of the same
+    organization; its requests are counted apart from the API's.
+    """
+
+    limit: int = 100
+    window_seconds: float = 60.0
+    daily_limit: int | None = None
+    daily_window_seconds: float = DAY_SECONDS
+    # operationIds the daily window applies to; empty = every operation.
+    daily_operations: frozenset[str] = frozenset()
+    exhausted_status: ExhaustedStatus = 429
+    retry_after: bool = True
+    noisy_neighbour_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class FaultSchedule:
+    """The next ``count`` eligible requests to ``operation`` answer with ``fault``."""
+
+    fault: FaultKind
+    count: int = 1
+    operation: str = ANY_OPERATION
+
+
+@dataclass(frozen=True)
+class FaultSettings:
+    """Faults on demand; all off by default.
+
+    ``probabilities`` maps an operationId (or ``"*"``) to fault kinds and their chance per
+    request, drawn from a RNG seeded with ``seed``. Schedules are consumed before
+    probabilities are drawn. ``revoke_after`` revokes ``revoke_token`` (or every token
+    when None) once it has made that many API requests since these settings applied.
+    """
+
+    seed: int = 0
+    probabilities: Mapping[str, Mapping[FaultKind, float]] = field(default_factory=dict)
+    schedules: tuple[FaultSchedule, ...] = ()
+    latency_seconds: float = 0.0
+    jitter_seconds: float = 0.0
+    revoke_after: int | None = None
+    revoke_token: str | None = None
+
+
+@dataclass(frozen=True)
+class SimulatorSettings:
+    """Everything one simulator needs; ``tokens`` all belong to its one organization."""
+
+    seed: int = 7
+    scale: str = "small"
+    tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    rate_limit: RateLimitSettings | None = None
+    faults: FaultSettings = field(default_factory=FaultSettings)
+    consistency_delay_seconds: float = 0.0
+    token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS
+    host: str = DEFAULT_HOST
+    port: int = 0
