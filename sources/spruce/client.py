@@ -1,0 +1,254 @@
+"""The fetcher: one pooled httpx client per run, retries in one place, one shared limiter.
+
+Every request goes through `RateBudget.acquire` before it is sent and feeds the response's
+headers back to it. Retriable failures (see `exceptions`) are retried by tenacity with
+exponential backoff and jitter, honouring ``Retry-After``, within a bounded number of
+attempts and total time; then `SpruceUnavailable` says what happened. Nothing here logs a
+token, a header or a body: only method, path, status and ``s-request-id``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from ipaddress import ip_address
+from types import TracebackType
+from typing import Any
+
+import httpx
+import orjson
+import tenacity
+
+from sources.spruce import settings
+from sources.spruce.exceptions import (
+    InsecureBaseUrl,
+    RetriableError,
+    SpruceApiError,
+    SpruceAuthError,
+    SpruceBadBody,
+    SpruceNotFound,
+    SpruceServerError,
+    SpruceThrottled,
+    SpruceTransportError,
+    SpruceUnavailable,
+)
+from sources.spruce.paging import Paginator, QueryParams
+from sources.spruce.stats import RunStats
+from sources.spruce.throttle import RateBudget, Sleep
+
+logger = logging.getLogger(__name__)
+
+JsonBody = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds of the retries of one request."""
+
+    attempts: int = settings.RETRY_ATTEMPTS
+    initial_wait_s: float = settings.RETRY_INITIAL_WAIT_S
+    max_wait_s: float = settings.RETRY_MAX_WAIT_S
+    total_s: float = settings.RETRY_TOTAL_S
+    jitter_s: float = settings.RETRY_JITTER_S
+
+
+def require_secure_base_url(base_url: str) -> httpx.URL:
+    """Parse the base URL; plain http only for loopback hosts, so the token never travels
+    in clear text."""
+    url = httpx.URL(base_url)
+    if url.scheme == "https" or (url.scheme == "http" and _is_loopback(url.host)):
+        return url
+    raise InsecureBaseUrl(
+        f"Refusing base URL {url.scheme}://{url.host}: the API token must travel over https"
+        " (plain http is accepted only for a loopback address such as the local simulator)."
+        " Fix SOURCES__SPRUCE__BASE_URL or base_url in .dlt/config.toml."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host in settings.LOOPBACK_HOSTS:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
+    """Wait what the server asked (Retry-After) or else exponential backoff with jitter."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._backoff = tenacity.wait_exponential_jitter(
+            initial=policy.initial_wait_s, max=policy.max_wait_s, jitter=policy.jitter_s
+        )
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, RetriableError) and error.retry_after is not None:
+            return min(error.retry_after, settings.RETRY_AFTER_CAP_S)
+        return float(self._backoff(retry_state))
+
+
+class SpruceClient:
+    """A Spruce API session: auth, timeouts, pooling, throttle, retries, paging."""
+
+    def __init__(
+        self,
+        api_token: str,
+        base_url: str,
+        budget: RateBudget,
+        stats: RunStats,
+        max_connections: int = settings.DEFAULT_CONCURRENCY,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Sleep = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        url = require_secure_base_url(base_url)
+        self.budget = budget
+        self.stats = stats
+        self._retry = retry
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=str(url).rstrip("/") + "/",
+            headers={"Authorization": f"Bearer {api_token}", "Accept": "application/json"},
+            timeout=httpx.Timeout(
+                connect=settings.CONNECT_TIMEOUT_S, read=settings.READ_TIMEOUT_S,
+                write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
+            ),
+            limits=httpx.Limits(max_connections=max_connections + 2),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def __enter__(self) -> SpruceClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get(self, path: str, params: QueryParams, resource: str) -> JsonBody:
+        """GET one JSON object, retrying what is retriable; raises the fatal errors."""
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(RetriableError),
+            stop=tenacity.stop_after_attempt(self._retry.attempts)
+            | tenacity.stop_after_delay(self._retry.total_s),
+            wait=_WaitRetryAfterOrBackoff(self._retry),
+            sleep=self._sleep,
+            before_sleep=self._before_retry,
+            reraise=False,
+        )
+        try:
+            return retrying(self._get_once, path, params, resource)
+        except tenacity.RetryError as gave_up:
+            last = gave_up.last_attempt.exception()
+            raise SpruceUnavailable(
+                f"GET {path} kept failing after {gave_up.last_attempt.attempt_number} attempts:"
+                f" {last}. Nothing of this run was committed past the last finished window;"
+                " run again later."
+            ) from last
+
+    def pages(self, path: str, paginator: Paginator, resource: str) -> Iterator[JsonBody]:
+        """Every page body of one listing, in order."""
+        params: QueryParams | None = paginator.first_params()
+        while params is not None:
+            body = self.get(path, params, resource)
+            yield body
+            params = paginator.next_params(body)
+
+    def _before_retry(self, retry_state: tenacity.RetryCallState) -> None:
+        self.stats.record_retry()
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        logger.warning("retrying after %s (attempt %d)", error, retry_state.attempt_number)
+
+    def _get_once(self, path: str, params: QueryParams, resource: str) -> JsonBody:
+        waited = self.budget.acquire()
+        self.stats.record_request(resource, waited)
+        try:
+            response = self._http.get(path.lstrip("/"), params=params)
+        except httpx.TransportError as lost:
+            self.budget.release()
+            raise SpruceTransportError(f"GET {path} failed: {type(lost).__name__}") from None
+        self.budget.observe(response.headers)
+        return self._decode(response, path)
+
+    def _decode(self, response: httpx.Response, path: str) -> JsonBody:
+        request_id = response.headers.get(settings.HEADER_REQUEST_ID)
+        logger.debug("GET %s -> %d (s-request-id %s)", path, response.status_code, request_id)
+        if response.status_code == 200:
+            return _json_object(response, path, request_id)
+        raise self._error_for(response, path, request_id)
+
+    def _error_for(
+        self, response: httpx.Response, path: str, request_id: str | None
+    ) -> Exception:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status == 429 or (status == 503 and retry_after is not None):
+            self.stats.record_throttled()
+            return SpruceThrottled(f"GET {path} throttled ({status})", retry_after)
+        if status >= 500:
+            return SpruceServerError(
+                f"GET {path} answered {status} (s-request-id {request_id})", retry_after
+            )
+        if status == 403:
+            return SpruceAuthError(
+                f"Spruce refused the API token (403 on {path}, s-request-id {request_id})."
+                " Check that SOURCES__SPRUCE__API_TOKEN or api_token in .dlt/secrets.toml"
+                " holds a current token of this organization and that the API integration"
+                " is still enabled in Spruce."
+            )
+        error_type, message = _error_fields(response)
+        kind = SpruceNotFound if status == 404 else SpruceApiError
+        logger.error("GET %s -> %d %s (s-request-id %s)", path, status, error_type, request_id)
+        return kind(status, error_type, message, request_id, path)
+
+
+def _json_object(response: httpx.Response, path: str, request_id: str | None) -> JsonBody:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        body = None
+    if not isinstance(body, dict):
+        kind = response.headers.get("content-type", "unknown type")
+        raise SpruceBadBody(
+            f"GET {path} answered 200 with a body that is not a JSON object ({kind},"
+            f" s-request-id {request_id})"
+        )
+    return body
+
+
+def _error_fields(response: httpx.Response) -> tuple[str, str]:
+    """Spruce's error ``type`` and ``message``; the message may echo patient data, so it is
+    kept on the exception for the operator and never logged here."""
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return "", "(no JSON error body)"
+    if not isinstance(body, Mapping):
+        return "", "(no JSON error body)"
+    return str(body.get("type", "")), str(body.get("message", ""))

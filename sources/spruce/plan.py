@@ -1,0 +1,98 @@
+"""What one sync asks of the source, and what the source tells the run back.
+
+`SourcePlan` is fixed for a run; `SyncSession` is shared by the run's windows: one rate
+limiter for the organization, one set of counters, and the flags the runner reads after
+each window (is there more history to read, was the contact listing complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sources.spruce import settings
+from sources.spruce.exceptions import ConfigurationError
+from sources.spruce.stats import RunStats
+from sources.spruce.throttle import RateBudget
+
+# ids of changed conversations -> their lastMessageAt as already loaded in the warehouse.
+PreviousPositions = Callable[[Sequence[str]], Mapping[str, datetime]]
+
+
+def _no_previous_positions(conversation_ids: Sequence[str]) -> Mapping[str, datetime]:
+    return {}
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """The source's options for one run (the pipeline builds it from `SyncOptions`)."""
+
+    lookback: timedelta = settings.DEFAULT_LOOKBACK
+    settle: timedelta = settings.DEFAULT_SETTLE
+    first_sync_window: timedelta = settings.DEFAULT_FIRST_SYNC_WINDOW
+    concurrency: int = settings.DEFAULT_CONCURRENCY
+    page_sizes: Mapping[str, int] = field(default_factory=dict)
+    backfill_since: datetime | None = None
+    backfill_until: datetime | None = None
+    webhook_endpoint_id: str | None = None
+    run_started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def __post_init__(self) -> None:
+        if self.first_sync_window <= self.lookback:
+            raise ConfigurationError(
+                f"first_sync_window ({self.first_sync_window}) must be longer than the"
+                f" lookback ({self.lookback}), or a windowed first sync would not advance."
+            )
+        if self.concurrency < 1:
+            raise ConfigurationError(f"concurrency must be at least 1, got {self.concurrency}")
+        for operation, size in self.page_sizes.items():
+            _check_page_size(operation, size)
+
+    @property
+    def is_backfill(self) -> bool:
+        return self.backfill_since is not None
+
+    @property
+    def cursor_cap(self) -> datetime:
+        """The conversation cursor never passes this: records this new may still be hidden."""
+        return self.run_started_at - self.settle
+
+    def page_size(self, operation: str) -> int:
+        """The configured page size, else the largest the operation accepts."""
+        return self.page_sizes.get(operation, settings.MAX_PAGE_SIZES[operation])
+
+
+def _check_page_size(operation: str, size: int) -> None:
+    largest = settings.MAX_PAGE_SIZES.get(operation)
+    if largest is None:
+        raise ConfigurationError(
+            f"page_sizes names {operation!r}, which takes no pageSize; sized operations are"
+            f" {', '.join(sorted(settings.MAX_PAGE_SIZES))}."
+        )
+    smallest = 2 if operation == "OrganizationMembers" else 1
+    if not smallest <= size <= largest:
+        raise ConfigurationError(
+            f"page_sizes[{operation!r}] = {size} is outside what Spruce accepts"
+            f" ({smallest}..{largest})."
+        )
+
+
+@dataclass
+class SyncSession:
+    """State shared by the windows of one run (never persisted)."""
+
+    budget: RateBudget = field(default_factory=RateBudget)
+    stats: RunStats = field(default_factory=RunStats)
+    previous_positions: PreviousPositions = _no_previous_positions
+    # Set by the conversations resource when it stopped at the end of a window.
+    more_windows: bool = False
+    # Set by the contacts resource after it read the last page of the listing.
+    contacts_listing_complete: bool = False
+    contacts_listed: int = 0
+    closables: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close what the source opened (the HTTP client of each window)."""
+        while self.closables:
+            self.closables.pop()()

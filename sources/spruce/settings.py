@@ -1,0 +1,76 @@
+"""Constants of the Spruce source: the API's limits and the sync's documented defaults.
+
+Every number a run depends on lives here, with the reason it has this value.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+DEFAULT_BASE_URL = "https://api.sprucehealth.com/v1"
+
+# The largest page size each list operation accepts (openapi.json, `maximum` of pageSize).
+# Fewer pages mean fewer requests against the organization's shared rate budget.
+MAX_PAGE_SIZES: dict[str, int] = {
+    "ListContacts": 500,
+    "ContactTags": 500,
+    "ContactFields": 500,
+    "ConversationTags": 500,
+    "OrganizationMembers": 500,
+    "ListSavedMessages": 500,
+    "ListConversations": 200,
+    "ConversationItems": 200,
+}
+# Operations the contract lets take no pageSize at all: sending one would be a 400.
+UNSIZED_OPERATIONS = frozenset(
+    {"ListScheduledMessages", "ListWebhookEndpointEvents", "PhoneLines", "InternalEndpoints"}
+)
+
+# Eventual consistency: Spruce says a record "may take a short time" to appear in a listing.
+# Ten minutes of re-read behind the cursor costs one or two extra pages per run at most and
+# covers delays two orders of magnitude longer than any seen in practice (seconds).
+DEFAULT_LOOKBACK = timedelta(minutes=10)
+# The cursor never advances past run start minus this: a record stamped in the last two
+# minutes may still be invisible, so the next run must list from before it.
+DEFAULT_SETTLE = timedelta(minutes=2)
+# A first sync is cut into windows of this much `lastMessageAt` history, each committed on
+# its own, so a stop (crash, daily budget) resumes from the last finished window.
+DEFAULT_FIRST_SYNC_WINDOW = timedelta(days=30)
+
+# Retries (tenacity): 6 attempts with backoff 0.5 s doubling to at most 30 s, and never
+# more than 5 minutes per request in all: long enough for a deploy's 5xx burst, short
+# enough that a scheduler hears about a real outage within one run.
+RETRY_ATTEMPTS = 6
+RETRY_INITIAL_WAIT_S = 0.5
+RETRY_MAX_WAIT_S = 30.0
+RETRY_TOTAL_S = 300.0
+RETRY_JITTER_S = 0.5
+# A Retry-After longer than this is not waited for inside a run: the run fails clearly.
+RETRY_AFTER_CAP_S = 120.0
+
+# httpx timeouts: a page of 500 contacts is ~1 MB; 30 s to read it is generous, 10 s to
+# connect detects a dead host quickly.
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 30.0
+WRITE_TIMEOUT_S = 30.0
+POOL_TIMEOUT_S = 60.0
+
+# Rate-limit windows as Spruce documents them. The simulator can shorten them; a run
+# that talks to it passes the same lengths so that the pacing matches.
+RATE_WINDOW_S = 60.0
+DAILY_RATE_WINDOW_S = 86_400.0
+DEFAULT_RESERVE_SHARE = 0.2
+DEFAULT_CONCURRENCY = 8
+# While a probe request is out (first request, or first after a window reset), the
+# others poll this often for what it learns instead of spending blind.
+PROBE_POLL_S = 0.02
+
+# Headers that drive the throttle (a missing one means "not limited" on that dimension).
+HEADER_LIMIT = "s-ratelimit-limit"
+HEADER_REMAINING = "s-ratelimit-remaining"
+HEADER_DAILY_LIMIT = "s-ratelimit-daily-limit"
+HEADER_DAILY_REMAINING = "s-ratelimit-daily-remaining"
+HEADER_REQUEST_ID = "s-request-id"
+
+# Hostnames where plain http is acceptable (the simulator, a local proxy).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
