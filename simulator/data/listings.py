@@ -1,0 +1,217 @@
+"""One handler per list operation: keyset pages over the world's records.
+
+Sort keys (``Page.last_key``) per operation:
+contacts ``[id]``; conversations ``[orderingTimeMs, index]``; conversation items
+``[createdAtMs, sequence]``; webhook events ``[eventTimeMs, sequence]``; the small
+reference lists ``[id]`` (they are listed by id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from simulator.contract import InvalidParameter, JsonRecord, ListQuery, NotFound, Page
+from simulator.data.clock import to_ms
+from simulator.data.media import signed
+from simulator.data.paging import TimeKey, ascending_from, count_from, descending_from, take
+from simulator.data.search import created_time_matcher
+from simulator.data.world import World
+
+Handler = Callable[[World, ListQuery], Page]
+
+
+def by_id_page(records: list[JsonRecord], query: ListQuery) -> Page:
+    """A page of a small list sorted by id."""
+    after = query.after[0] if query.after else None
+    ordered = sorted(records, key=lambda record: str(record["id"]))
+    remaining = [record for record in ordered if after is None or str(record["id"]) > after]
+    chosen, has_more = take(remaining, query.limit)
+    last_key = [chosen[-1]["id"]] if chosen else None
+    return Page(chosen, last_key, has_more, len(records))
+
+
+def everything(records: list[JsonRecord]) -> Page:
+    """An unpaged list."""
+    return Page(list(records), None, False, len(records))
+
+
+def _time_key(query: ListQuery) -> TimeKey | None:
+    return (int(query.after[0]), int(query.after[1])) if query.after else None
+
+
+def _param_ms(query: ListQuery, name: str) -> int | None:
+    value = query.params.get(name)
+    if value is None:
+        return None
+    try:
+        return to_ms(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidParameter(f"{name} must be a timezone-aware date-time: {error}") from None
+
+
+def list_contacts(world: World, query: ListQuery) -> Page:
+    contacts = world.contacts
+    start = 0
+    if query.after:
+        start = (world.context.codecs.contact.parse(str(query.after[0])) or 0) + 1
+    chosen, has_more = take(contacts.live_from(start), query.limit)
+    records = [contacts.record(index) for index in chosen]
+    last_key = [records[-1]["id"]] if records else None
+    return Page(records, last_key, has_more, contacts.live_count)
+
+
+def search_contacts(world: World, query: ListQuery) -> Page:
+    contacts = world.contacts
+    matches = created_time_matcher(query.params.get("search") or {})
+    start = 0
+    if query.after:
+        start = (world.context.codecs.contact.parse(str(query.after[0])) or 0) + 1
+    created = contacts.created
+    matching = (index for index in contacts.live_from(start) if matches(created[index]))
+    chosen, has_more = take(matching, query.limit)
+    records = [contacts.record(index) for index in chosen]
+    last_key = [records[-1]["id"]] if records else None
+    total = sum(1 for index in contacts.live_from(0) if matches(created[index]))
+    return Page(records, last_key, has_more, total)
+
+
+def _contact_index(world: World, query: ListQuery) -> int:
+    contact_id = str(query.params.get("contactId", ""))
+    index = world.contacts.index_of(contact_id)
+    if index is None:
+        raise NotFound(f"contact {contact_id} not found")
+    return index
+
+
+def contact_conversations(world: World, query: ListQuery) -> Page:
+    contact_id = world.contacts.record(_contact_index(world, query))["id"]
+    conversations = world.conversations
+    now_ms = to_ms(query.now)
+    found = [conversations.record(index) for _, index in conversations.by_created
+             if conversations.is_visible(index, now_ms)
+             and contact_id in conversations.record(index).get("associatedContactIds", ())]
+    return everything(found)
+
+
+def contact_integration_links(world: World, query: ListQuery) -> Page:
+    return everything(world.contacts.record(_contact_index(world, query))["integrationLinks"])
+
+
+def list_conversations(world: World, query: ListQuery) -> Page:
+    conversations = world.conversations
+    order_by = query.params.get("orderBy", "created")
+    if order_by not in ("created", "last_message"):
+        raise InvalidParameter(f"orderBy must be created or last_message, not {order_by!r}")
+    keys = conversations.by_created if order_by == "created" else conversations.by_last
+    start_ms, now_ms = _param_ms(query, "startFrom"), to_ms(query.now)
+    candidates = ascending_from(keys, _time_key(query), start_ms, inclusive=True)
+    shown = (key for key in candidates if conversations.is_visible(key[1], now_ms))
+    chosen, has_more = take(shown, query.limit)
+    records = [conversations.record(index) for _, index in chosen]
+    hidden = sum(1 for index, shown_from in conversations.pending.items()
+                 if shown_from > now_ms and _at_or_after(conversations, order_by, index, start_ms))
+    total = count_from(keys, start_ms, inclusive=True) - hidden
+    return Page(records, _last(chosen), has_more, total)
+
+
+def _at_or_after(conversations: Any, order_by: str, index: int, start_ms: int | None) -> bool:
+    times = conversations.created if order_by == "created" else conversations.last
+    return start_ms is None or times[index] >= start_ms
+
+
+def _last(chosen: list[TimeKey]) -> list[int] | None:
+    return list(chosen[-1]) if chosen else None
+
+
+def _conversation_index(world: World, query: ListQuery) -> int:
+    conversation_id = str(query.params.get("conversationId", ""))
+    index = world.conversations.index_of(conversation_id)
+    if index is None:
+        raise NotFound(f"conversation {conversation_id} not found")
+    return index
+
+
+def conversation_items(world: World, query: ListQuery) -> Page:
+    index = _conversation_index(world, query)
+    thread = world.items.thread(index)
+    start_ms, now_ms = _param_ms(query, "startFrom"), to_ms(query.now)
+    order = query.params.get("order") or "newest_first"
+    if order not in ("newest_first", "oldest_first"):
+        raise InvalidParameter(f"order must be newest_first or oldest_first, not {order!r}")
+    after = _time_key(query)
+    if order == "oldest_first":
+        candidates = ascending_from(thread.keys, after, start_ms, inclusive=False)
+    else:
+        candidates = descending_from(thread.keys, after, start_ms)
+    if thread.pending:
+        candidates = (key for key in candidates if thread.is_visible(key[1], now_ms))
+    chosen, has_more = take(candidates, query.limit)
+    records = [_served_item(world, thread.records[sequence], sequence in thread.media, now_ms)
+               for _, sequence in chosen]
+    hidden = sum(1 for shown_from in thread.pending.values() if shown_from > now_ms)
+    total = count_from(thread.keys, start_ms, inclusive=False) - hidden
+    return Page(records, _last(chosen), has_more, total)
+
+
+def _served_item(world: World, record: JsonRecord, media: bool, now_ms: int) -> JsonRecord:
+    if media:
+        record = signed(record, now_ms, world.media_secret)
+    return world.drift.with_new_fields("conversation_items", record)
+
+
+def conversation_scheduled_messages(world: World, query: ListQuery) -> Page:
+    conversation_id = world.conversations.record(_conversation_index(world, query))["id"]
+    return everything([message for message in world.scheduled_messages
+                       if message["conversationId"] == conversation_id])
+
+
+def team_members(world: World, query: ListQuery) -> Page:
+    team_id = str(query.params.get("teamId", ""))
+    member_ids = world.people.team_members.get(team_id)
+    if member_ids is None:
+        raise NotFound(f"team {team_id} not found")
+    members = [teammate for teammate in world.people.teammates if teammate["id"] in member_ids]
+    return by_id_page(members, query)
+
+
+def webhook_endpoint_events(world: World, query: ListQuery) -> Page:
+    endpoint_id = str(query.params.get("endpointId", ""))
+    endpoint = world.events.endpoint_index(endpoint_id)
+    if endpoint is None:
+        raise NotFound(f"webhook endpoint {endpoint_id} not found")
+    start, end = world.events.window(endpoint, to_ms(query.now), _param_ms(query, "startTime"),
+                                     _param_ms(query, "endTime"))
+    log = world.events.events
+    after = _time_key(query)
+    candidates: Iterable[Any] = (
+        log[position] for position in range(start, end)
+        if after is None or (log[position].time_ms, log[position].sequence) > after
+    )
+    chosen, has_more = take(candidates, query.limit)
+    records = [world.events.record(endpoint, event) for event in chosen]
+    last_key = [chosen[-1].time_ms, chosen[-1].sequence] if chosen else None
+    return Page(records, last_key, has_more, end - start)
+
+
+HANDLERS: dict[str, Handler] = {
+    "ListContacts": list_contacts,
+    "SearchContacts": search_contacts,
+    "ContactFields": lambda world, query: by_id_page(world.reference.contact_fields, query),
+    "ContactTags": lambda world, query: by_id_page(world.reference.contact_tags, query),
+    "ContactConversations": contact_conversations,
+    "ContactIntegrationLinks": contact_integration_links,
+    "ListConversations": list_conversations,
+    "ConversationItems": conversation_items,
+    "ListConversationScheduledMessages": conversation_scheduled_messages,
+    "ConversationTags": lambda world, query: by_id_page(world.reference.conversation_tags,
+                                                        query),
+    "InternalEndpoints": lambda world, query: everything(world.reference.internal_endpoints),
+    "OrganizationMembers": lambda world, query: by_id_page(world.people.members, query),
+    "TeamMembers": team_members,
+    "PhoneLines": lambda world, query: everything(world.reference.phone_lines),
+    "ListSavedMessages": lambda world, query: by_id_page(world.reference.saved_messages, query),
+    "ListScheduledMessages": lambda world, query: by_id_page(world.scheduled_messages, query),
+    "ListWebhookEndpoints": lambda world, query: everything(world.reference.webhook_endpoints),
+    "ListWebhookEndpointEvents": webhook_endpoint_events,
+}

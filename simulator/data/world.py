@@ -1,0 +1,105 @@
+"""Everything one simulated organization holds, built from (seed, scale, anchor)."""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulator.contract import JsonRecord
+from simulator.data.clock import parse_rfc3339, to_ms
+from simulator.data.contact_records import ContactReferences
+from simulator.data.contacts import ContactStore
+from simulator.data.context import Codecs, OrgContext
+from simulator.data.conversation_records import generate_conversation
+from simulator.data.conversations import ConversationStore
+from simulator.data.drift import Drift
+from simulator.data.events import EventLog
+from simulator.data.item_records import ThreadSeed, generate_items
+from simulator.data.items import ItemStore
+from simulator.data.layout import build_layout
+from simulator.data.media import signed
+from simulator.data.people import People, generate_people
+from simulator.data.reference import Reference, generate_reference
+from simulator.data.scales import scale_named
+from simulator.data.scheduled import generate_scheduled_messages
+from simulator.data.settings import DAY_MS
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class World:
+    """The organization's records and logs; ``SimulatedOrganization`` guards it with a lock."""
+
+    context: OrgContext
+    people: People
+    reference: Reference
+    contacts: ContactStore
+    conversations: ConversationStore
+    items: ItemStore
+    scheduled_messages: list[JsonRecord]
+    events: EventLog
+    drift: Drift
+    consistency_delay_ms: int
+    media_secret: bytes
+
+
+def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> World:
+    """Generate the organization's skeleton; records themselves come lazily."""
+    context = OrgContext(seed, scale_named(scale_name), to_ms(anchor), Codecs(seed))
+    people = generate_people(context)
+    reference = generate_reference(context, people)
+    layout = build_layout(context)
+    drift = Drift()
+    references = ContactReferences(reference.contact_tags, reference.contact_fields,
+                                   people.teammate_ids)
+    contacts = ContactStore(context, references, layout.contact_created, drift)
+    conversations = ConversationStore(
+        context, layout,
+        lambda conversation_seed: generate_conversation(context, people, reference,
+                                                        conversation_seed),
+        contacts.base, drift,
+    )
+
+    def thread_items(index: int) -> tuple[list[JsonRecord], list[int]]:
+        seed_of_thread = ThreadSeed(index, conversations.base(index),
+                                    layout.conversation_created[index],
+                                    layout.conversation_last[index], layout.item_counts[index])
+        return generate_items(context, people, seed_of_thread)
+
+    items = ItemStore(thread_items)
+    endpoint_created = [parse_rfc3339(endpoint["createdAt"])
+                        for endpoint in reference.webhook_endpoints]
+    events = EventLog(context, reference.webhook_endpoints, endpoint_created)
+    world = World(context, people, reference, contacts, conversations, items,
+                  generate_scheduled_messages(context, people, conversations), events, drift,
+                  delay_ms, f"media-{seed}".encode())
+    _log_history(world)
+    return world
+
+
+def _log_history(world: World) -> None:
+    """Log the creations of the last ``event_history_days`` before the anchor as events."""
+    context = world.context
+    since = context.anchor_ms - context.scale.event_history_days * DAY_MS
+    contacts, conversations = world.contacts, world.conversations
+    for index in range(bisect_left(contacts.created, since), contacts.count):
+        world.events.append("contact.created", contacts.created[index], contacts.record(index))
+    for created_ms, index in conversations.by_created[bisect_left(conversations.by_created,
+                                                                  (since, -1)):]:
+        world.events.append("conversation.created", created_ms, conversations.record(index))
+    for last_ms, index in conversations.by_last[bisect_left(conversations.by_last,
+                                                             (since, -1)):]:
+        _log_thread_history(world, index, since)
+
+
+def _log_thread_history(world: World, index: int, since: int) -> None:
+    thread = world.items.thread(index)
+    conversation = world.conversations.record(index)
+    for created_ms, sequence in thread.keys[bisect_left(thread.keys, (since, -1)):]:
+        # Webhook payloads of items carry the parent conversation (REST responses do not).
+        item = signed(thread.records[sequence], created_ms, world.media_secret)
+        item["conversation"] = conversation
+        world.events.append("conversationItem.created", created_ms, item)

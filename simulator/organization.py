@@ -1,0 +1,89 @@
+"""A simulated Spruce organization: seeded records, keyset listings, changes over time.
+
+``SimulatedOrganization`` implements ``simulator.contract.Organization``. It is
+thread-safe (one lock): the HTTP server lists pages from request handlers while tests
+call ``advance``. Records returned by ``list_page`` and ``get`` are shared: callers must
+not mutate them.
+
+Listing rules (sort keys in ``simulator.data.listings``):
+
+- ``ListContacts``: live contacts by id ascending. ``SearchContacts``: the
+  ``structured.createdTimeFilter`` part of the body, id ascending.
+- ``ListConversations``: ``orderBy`` created | last_message, ascending by (time, id),
+  ``startFrom`` inclusive; a conversation whose lastMessageAt moves moves to the end.
+- ``ConversationItems``: ``order`` newest_first (default) | oldest_first by
+  (createdAt, id); ``startFrom`` keeps items created strictly after it; soft-deleted
+  items stay listed as placeholders (see ``simulator.data.items.placeholder``).
+- ``ListWebhookEndpointEvents``: by (eventTime, id), ``startTime`` inclusive,
+  ``endTime`` exclusive, 30 days retention before ``now``.
+- Eventual consistency: records made by ``advance`` appear in listings once ``now >=
+  created + consistency_delay``; ``get`` finds them at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from simulator.contract import GetOperation, JsonRecord, ListQuery, Page
+from simulator.data.clock import to_ms
+from simulator.data.listings import HANDLERS
+from simulator.data.lookups import look_up
+from simulator.data.settings import DEFAULT_ANCHOR
+from simulator.data.world import World, build_world
+
+
+class SimulatedOrganization:
+    """One organization's data, deterministic from ``seed`` at a named ``scale``.
+
+    ``scale`` is tiny | small | demo | medium | large (``simulator.data.scales``). All
+    generated history lies before ``anchor``; pass ``now`` values after it.
+    """
+
+    def __init__(self, seed: int, scale: str, *, consistency_delay: timedelta = timedelta(0),
+                 anchor: datetime = DEFAULT_ANCHOR) -> None:
+        delay_ms = int(consistency_delay.total_seconds() * 1000)
+        self._world: World = build_world(seed, scale, anchor, delay_ms)
+        self._lock = threading.Lock()
+        self.organization_id: str = self._world.context.organization_id
+        self.anchor = anchor
+
+    @property
+    def world(self) -> World:
+        """The underlying stores (for tests and benchmarks; take no lock)."""
+        return self._world
+
+    def list_page(self, query: ListQuery) -> Page:
+        """One keyset page; raises NotFound for an unknown parent id, InvalidParameter."""
+        handler = HANDLERS.get(query.operation)
+        if handler is None:
+            raise ValueError(f"unknown list operation {query.operation!r}")
+        with self._lock:
+            return handler(self._world, query)
+
+    def get(self, operation: GetOperation, record_id: str, now: datetime) -> JsonRecord:
+        """One record by id; raises NotFound or Gone."""
+        with self._lock:
+            return look_up(self._world, operation, record_id, to_ms(now))
+
+    def advance(self, change: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """Apply ``change`` at ``now`` (see ``simulator.data.changes``); a summary."""
+        from simulator.data.changes import apply_change
+
+        with self._lock:
+            return apply_change(self._world, change, to_ms(now))
+
+    def ground_truth(self, now: datetime) -> dict[str, list[JsonRecord]]:
+        """What a perfect sync must have loaded at ``now``, keyed by warehouse table."""
+        from simulator.data.truth import ground_truth
+
+        with self._lock:
+            return ground_truth(self._world, to_ms(now))
+
+    def ground_truth_ids(self, now: datetime) -> dict[str, set[str]]:
+        """The ids per table of ``ground_truth`` only: cheap enough at the large scale."""
+        from simulator.data.truth import ground_truth_ids
+
+        with self._lock:
+            return ground_truth_ids(self._world, to_ms(now))

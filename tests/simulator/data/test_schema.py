@@ -1,0 +1,128 @@
+"""Every kind of record validates against its OpenAPI component schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+from simulator.contract import ListQuery
+from simulator.organization import SimulatedOrganization
+from tests.simulator.data.conftest import AFTER_ANCHOR
+
+# List operation -> the component schema of one of its records.
+LIST_SCHEMAS = {
+    "ListContacts": "contact",
+    "ContactFields": "contact_organizationContactFieldName",
+    "ContactTags": "contact_tag",
+    "ContactIntegrationLinks": "contact_integrationLink",
+    "ContactConversations": "conversation",
+    "ListConversations": "conversation",
+    "ConversationItems": "conversationItem",
+    "ListConversationScheduledMessages": "scheduledMessage",
+    "ConversationTags": "conversation_tag",
+    "InternalEndpoints": "internalEndpoint",
+    "OrganizationMembers": "organizationMember",
+    "TeamMembers": "organizationMember",
+    "PhoneLines": "phoneline",
+    "ListSavedMessages": "savedMessage",
+    "ListScheduledMessages": "scheduledMessage",
+    "ListWebhookEndpoints": "webhookDestinationEndpoint",
+    "ListWebhookEndpointEvents": "webhookDestinationEndpointEvent",
+}
+
+
+def validator(spec: dict[str, Any], component: str) -> OAS30Validator:
+    """A validator of ``component`` whose ``$ref``s resolve inside the document."""
+    schema = {"$ref": f"#/components/schemas/{component}", "components": spec["components"]}
+    return OAS30Validator(schema, format_checker=oas30_format_checker)
+
+
+def parent_params(org: SimulatedOrganization) -> dict[str, Any]:
+    """Path ids that sample the richest parents: a contact with links, a busy thread."""
+    world = org.world
+    contact = next(world.contacts.record(index) for index in range(world.contacts.count)
+                   if world.contacts.record(index)["integrationLinks"])
+    scheduled = world.scheduled_messages[0]
+    return {
+        "contactId": contact["id"],
+        "conversationId": scheduled["conversationId"],
+        "teamId": world.people.teams[0]["id"],
+        "endpointId": world.reference.webhook_endpoints[0]["id"],
+        "orderBy": "created",
+    }
+
+
+def all_records(org: SimulatedOrganization, operation: str) -> list[dict[str, Any]]:
+    query = ListQuery(operation, None, None, parent_params(org), AFTER_ANCHOR)  # type: ignore[arg-type]
+    return org.list_page(query).records
+
+
+def every_item(org: SimulatedOrganization) -> Iterator[dict[str, Any]]:
+    """Every item of every conversation (so that every content shape is met)."""
+    for index in range(org.world.conversations.count):
+        conversation_id = org.world.conversations.record(index)["id"]
+        query = ListQuery("ConversationItems", None, None, {"conversationId": conversation_id},
+                          AFTER_ANCHOR)
+        yield from org.list_page(query).records
+
+
+@pytest.mark.parametrize("operation", sorted(LIST_SCHEMAS))
+def test_listed_records_validate(
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: str
+) -> None:
+    records = all_records(small_org, operation)
+    assert records, f"{operation} listed nothing to validate"
+    check = validator(openapi_spec, LIST_SCHEMAS[operation])
+    for record in records:
+        check.validate(record)
+
+
+def test_every_item_shape_validates(
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any]
+) -> None:
+    check = validator(openapi_spec, "conversationItem")
+    items = list(every_item(small_org))
+    for item in items:
+        check.validate(item)
+    shapes = {"attachment": any(item["attachments"] for item in items),
+              "call": any(item.get("event", {}).get("type") == "inboundCall" for item in items),
+              "voicemail": any("voicemail" in item.get("event", {}).get("data", {})
+                               for item in items),
+              "internal note": any(item["isInternalNote"] for item in items),
+              "page": any(item["pages"] for item in items)}
+    assert all(shapes.values()), f"missing item shapes: {shapes}"
+
+
+@pytest.mark.parametrize(
+    ("operation", "component", "source"),
+    [
+        ("Contact", "contact", "ListContacts"),
+        ("Conversation", "conversation", "ListConversations"),
+        ("OrganizationMember", "organizationMember", "OrganizationMembers"),
+        ("PhoneLine", "phoneline", "PhoneLines"),
+        ("WebhookEndpoint", "webhookDestinationEndpoint", "ListWebhookEndpoints"),
+    ],
+)
+def test_got_records_validate(
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: str,
+    component: str, source: str,
+) -> None:
+    listed = all_records(small_org, source)[0]
+    record = small_org.get(operation, listed["id"], AFTER_ANCHOR)  # type: ignore[arg-type]
+    assert record == listed
+    validator(openapi_spec, component).validate(record)
+
+
+def test_transcription_validates(
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any]
+) -> None:
+    recent = [item for item in every_item(small_org)
+              if "voicemail" in item.get("event", {}).get("data", {})
+              and item["createdAt"] >= "2025-11-01"]
+    assert recent, "no voicemail after the legacy cutoff in the small scale"
+    transcription_id = recent[0]["event"]["data"]["voicemail"]["transcription"]["id"]
+    record = small_org.get("Transcription", transcription_id, AFTER_ANCHOR)
+    validator(openapi_spec, "transcription").validate(record)
