@@ -41,6 +41,9 @@ class SyncOptions:
     settle: timedelta = timedelta(minutes=2)
     # Share of the organization's rate budget left for the practice's other integrations.
     reserve_share: float = 0.2
+    # Length of Spruce's rate-limit windows (60 s and a day; a simulator may shorten them).
+    rate_window: timedelta = timedelta(seconds=60)
+    daily_rate_window: timedelta = timedelta(days=1)
     # Page size per list operation (operationId -> size); default: the largest allowed.
     page_sizes: Mapping[str, int] = field(default_factory=dict)
     # dlt schema contract per table; tables not named evolve.

@@ -77,14 +77,18 @@ class RunStats:
             self.completeness_gaps.append(CompletenessGap(resource, scope, expected, loaded))
 
     def snapshot(self) -> dict[str, Any]:
-        """A consistent copy of every counter, as plain data."""
+        """A consistent copy of every counter, as plain data: ``resources`` (per resource
+        pages, rows, requests), ``totals`` (requests, retries, throttled,
+        rate_limit_wait_s), ``skipped_conversations`` and ``completeness_gaps``."""
         with self._lock:
             return {
                 "resources": {name: asdict(p) for name, p in self.resources.items()},
-                "requests": self.requests,
-                "retries": self.retries,
-                "throttled": self.throttled,
-                "rate_limit_wait_s": round(self.rate_limit_wait_s, 3),
+                "totals": {
+                    "requests": self.requests,
+                    "retries": self.retries,
+                    "throttled": self.throttled,
+                    "rate_limit_wait_s": round(self.rate_limit_wait_s, 3),
+                },
                 "skipped_conversations": list(self.skipped_conversations),
                 "completeness_gaps": [asdict(gap) for gap in self.completeness_gaps],
             }

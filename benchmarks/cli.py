@@ -1,0 +1,69 @@
+"""``scripts/bench.py``: run the scenarios, write the results JSON, print the table.
+
+    .venv/bin/python scripts/bench.py                      # every scenario (~15 min)
+    .venv/bin/python scripts/bench.py --only cpu_bound     # one scenario
+    .venv/bin/python scripts/bench.py --quick              # tiny scale, one round (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmarks.figures import ScenarioReport
+from benchmarks.harness import REPO_ROOT
+from benchmarks.results import results_document, write_results
+from benchmarks.rounds import BenchContext
+from benchmarks.scenarios import ALL, SCENARIO_NAMES
+from benchmarks.settings import REPEATS
+from benchmarks.table import markdown_table
+
+logger = logging.getLogger("benchmarks")
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="scripts/bench.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=SCENARIO_NAMES, default=[],
+                        help="run only this scenario (repeatable); default: all of them")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny scale and a single round: proves the harness runs, measures nothing")
+    parser.add_argument("--repeats", type=int, default=REPEATS,
+                        help=f"rounds per scenario for runs under a minute (default {REPEATS})")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="results JSON path (default: docs/bench/results-<UTC time>.json)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the DuckDB files and dlt folders here instead of a temp folder")
+    return parser.parse_args(argv)  # fmt: skip
+
+
+def run_scenarios(names: list[str], context: BenchContext) -> list[ScenarioReport]:
+    reports = []
+    for scenario in ALL:
+        if names and scenario.name not in names:
+            continue
+        logger.info("scenario %s: starting", scenario.name)
+        reports.append(scenario.run(context))
+        logger.info("scenario %s: done", scenario.name)
+    return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run, write, print; exits 1 when a run failed (the table still shows the rest)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    started = datetime.now(timezone.utc)
+    repeats = 1 if arguments.quick else max(1, arguments.repeats)
+    with tempfile.TemporaryDirectory(prefix="spruce-bench-") as temporary:
+        root = arguments.keep or Path(temporary)
+        reports = run_scenarios(arguments.only, BenchContext(root, repeats, arguments.quick))
+    command = shlex.join(["scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
+    output = arguments.output or REPO_ROOT / "docs" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json"
+    write_results(results_document(reports, command, started, REPO_ROOT), output)
+    print(markdown_table(reports))
+    print(f"\nresults: {output}")
+    return 0 if all(run.ok for report in reports for run in report.runs) else 1

@@ -1,0 +1,125 @@
+"""One measured run: a pipeline in a child process against the running simulator.
+
+The request figures are the difference of the simulator's counters before and after the
+run, so runs must not overlap (they never do: the harness runs one at a time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import measure_process
+from benchmarks.run_spec import PipelineKind, RunSpec
+from benchmarks.settings import BENCH_TOKEN, CONCURRENCY, RUN_TIMEOUT_SECONDS, TOKEN_ENV
+from benchmarks.simulator_process import SimulatorProcess
+from benchmarks.warehouse import root_records, row_counts
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every figure of one run of one pipeline."""
+
+    pipeline: PipelineKind
+    label: str
+    ok: bool
+    wall_seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    requests: int
+    throttled: int
+    bad_requests: int
+    neighbour_requests: int
+    requests_by_operation: dict[str, int]
+    rows: dict[str, int]
+    records: int
+    duckdb_path: str
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One pipeline's DuckDB file and dlt folder; reused across the runs of a sequence."""
+
+    pipeline: PipelineKind
+    folder: Path
+    concurrency: int = CONCURRENCY
+    reserve_share: float = 0.0
+    rate_window_seconds: float | None = None
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.folder / f"{self.pipeline}.duckdb"
+
+    def spec(self, base_url: str) -> RunSpec:
+        return RunSpec(
+            pipeline=self.pipeline,
+            base_url=base_url,
+            duckdb_path=str(self.duckdb_path),
+            pipelines_dir=str(self.folder / "dlt"),
+            concurrency=self.concurrency,
+            reserve_share=self.reserve_share,
+            rate_window_seconds=self.rate_window_seconds,
+        )
+
+
+def measured_run(simulator: SimulatorProcess, workspace: Workspace, label: str) -> RunResult:
+    """Run the workspace's pipeline once and collect its figures."""
+    workspace.folder.mkdir(parents=True, exist_ok=True)
+    spec = workspace.spec(simulator.base_url)
+    before = simulator.counters()
+    measurement = measure_process(
+        [sys.executable, "-m", "benchmarks.child", spec.to_json()],
+        _child_environment(),
+        RUN_TIMEOUT_SECONDS,
+    )
+    after = simulator.counters()
+    rows = row_counts(workspace.duckdb_path) if workspace.duckdb_path.exists() else {}
+    return RunResult(
+        pipeline=workspace.pipeline,
+        label=label,
+        ok=measurement.returncode == 0,
+        wall_seconds=measurement.wall_seconds,
+        cpu_seconds=measurement.cpu_seconds,
+        peak_rss_mb=measurement.peak_rss_mb,
+        rows=rows,
+        records=root_records(rows),
+        duckdb_path=str(workspace.duckdb_path),
+        error=measurement.stderr_tail,
+        **_counter_delta(before, after),
+    )
+
+
+def _counter_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    def delta(name: str) -> int:
+        return int(after[name]) - int(before[name])
+
+    operations = {
+        operation: count - before["by_operation"].get(operation, 0)
+        for operation, count in after["by_operation"].items()
+    }
+    return {
+        "requests": delta("total_requests"),
+        "throttled": delta("throttled"),
+        "bad_requests": delta("bad_requests"),
+        "neighbour_requests": delta("neighbour_requests"),
+        "requests_by_operation": {name: count for name, count in operations.items() if count},
+    }
+
+
+def _child_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment[TOKEN_ENV] = BENCH_TOKEN
+    environment["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")])
+    )
+    return environment

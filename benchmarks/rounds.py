@@ -1,0 +1,79 @@
+"""Runs repeated in interleaved rounds, so that noise hits every pipeline alike.
+
+Round r runs each pipeline once (ours, baseline, raw) in a fresh workspace; a pipeline
+whose first run failed or took longer than ``REPEAT_UNDER_SECONDS`` is not repeated,
+which keeps the suite inside its 15 minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.harness import RunResult, Workspace, measured_run
+from benchmarks.run_spec import PipelineKind
+from benchmarks.settings import REPEAT_UNDER_SECONDS
+from benchmarks.simulator_process import SimulatorProcess
+from benchmarks.warehouse import id_mismatches
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    """Where a bench writes, how often it repeats, and whether it is the quick smoke run."""
+
+    root: Path
+    repeats: int
+    quick: bool = False
+
+    def folder(self, scenario: str, pipeline: PipelineKind, round_index: int) -> Path:
+        return self.root / scenario / f"{pipeline}-{round_index}"
+
+
+WorkspaceFactory = Callable[[PipelineKind, int], Workspace]
+
+
+def full_sync_rounds(
+    simulator: SimulatorProcess,
+    context: BenchContext,
+    pipelines: Sequence[PipelineKind],
+    workspace: WorkspaceFactory,
+) -> list[RunResult]:
+    """Full syncs of each pipeline, ``context.repeats`` rounds, each into a new workspace."""
+    runs: list[RunResult] = []
+    for round_index in range(context.repeats):
+        for pipeline in pipelines:
+            earlier = [run for run in runs if run.pipeline == pipeline]
+            if earlier and not worth_repeating(earlier):
+                continue
+            runs.append(measured_run(simulator, workspace(pipeline, round_index), "full"))
+    return runs
+
+
+def worth_repeating(earlier: Sequence[RunResult]) -> bool:
+    """Repeat while every earlier run succeeded in under a minute."""
+    return all(run.ok and run.wall_seconds < REPEAT_UNDER_SECONDS for run in earlier)
+
+
+def runs_of(runs: Sequence[RunResult], pipeline: PipelineKind, label: str = "full") -> list[RunResult]:
+    return [run for run in runs if run.pipeline == pipeline and run.label == label]
+
+
+def id_differences(runs: Sequence[RunResult]) -> dict[PipelineKind, int | None]:
+    """Per other pipeline, ids (all root tables) that differ from ours' first good run.
+
+    None when either side has no successful run to compare.
+    """
+    reference = next((run for run in runs if run.pipeline == "ours" and run.ok), None)
+    differences: dict[PipelineKind, int | None] = {}
+    for pipeline in ("baseline", "raw"):
+        other = next((run for run in runs if run.pipeline == pipeline and run.ok), None)
+        if any(run.pipeline == pipeline for run in runs):
+            differences[pipeline] = _differing(reference, other)
+    return differences
+
+
+def _differing(reference: RunResult | None, other: RunResult | None) -> int | None:
+    if reference is None or other is None:
+        return None
+    return sum(id_mismatches(Path(reference.duckdb_path), Path(other.duckdb_path)).values())

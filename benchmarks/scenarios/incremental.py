@@ -1,0 +1,142 @@
+"""Scenarios 5 and 6: after a full sync, ~1% of conversations change; then nothing does.
+
+Each round starts a fresh simulator (same seed, same data), runs a full sync of ours
+and of the baseline, advances the data, runs each once more (incremental), then once
+more again (no change). Shares are of the same round's full sync.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from simulator import SimulatorSettings
+
+from benchmarks.figures import FigureRow, ScenarioReport, at_most, id_check_row
+from benchmarks.harness import RunResult, Workspace, measured_run
+from benchmarks.request_floor import RequestFloor, change_floor, request_ratio
+from benchmarks.rounds import BenchContext, id_differences, runs_of, worth_repeating
+from benchmarks.run_spec import PipelineKind
+from benchmarks.settings import (
+    BENCH_TOKEN,
+    CHANGED_SHARE,
+    GOAL_INCREMENTAL_EXCESS,
+    INCREMENTAL_SCALE,
+    NEW_ITEMS_PER_CHANGED_CONVERSATION,
+    QUICK_SCALE,
+    SEED,
+)
+from benchmarks.simulator_process import SimulatorProcess
+
+PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline")
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    runs: list[RunResult]
+    floors: dict[str, RequestFloor]  # label -> floor
+    change_summary: dict[str, object]
+
+
+@dataclass(frozen=True)
+class IncrementalSyncs:
+    name: str = "incremental"
+    title: str = "5-6. Incremental and no-change runs"
+
+    def run(self, context: BenchContext) -> ScenarioReport:
+        scale = QUICK_SCALE if context.quick else INCREMENTAL_SCALE
+        rounds: list[RoundResult] = []
+        for round_index in range(context.repeats):
+            if rounds and not worth_repeating(rounds[0].runs):
+                break
+            rounds.append(self._round(context, scale, round_index))
+        runs = [run for result in rounds for run in result.runs]
+        report = ScenarioReport(self.name, self.title, {"scale": scale, "changed_share": CHANGED_SHARE}, runs)
+        report.figures = _figures(rounds)
+        report.notes.append(f"change applied each round: {rounds[0].change_summary}")
+        return report
+
+    def _round(self, context: BenchContext, scale: str, round_index: int) -> RoundResult:
+        settings = SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,))
+        workspaces = [
+            Workspace(pipeline, context.folder(self.name, pipeline, round_index))
+            for pipeline in PIPELINES
+        ]
+        with SimulatorProcess(settings) as simulator:
+            runs = [measured_run(simulator, workspace, "full") for workspace in workspaces]
+            before = simulator.listing_snapshot()
+            summary = simulator.advance(_change(len(before.conversation_marks)))
+            after = simulator.listing_snapshot()
+            runs += [measured_run(simulator, workspace, "incremental") for workspace in workspaces]
+            runs += [measured_run(simulator, workspace, "no-change") for workspace in workspaces]
+        floors = {"incremental": change_floor(before, after), "no-change": change_floor(after, after)}
+        return RoundResult(runs, floors, _summarise(summary))
+
+
+def _change(conversations: int) -> dict[str, int]:
+    """About CHANGED_SHARE of conversations: most get new items, a fifth are new."""
+    changed = max(2, math.ceil(conversations * CHANGED_SHARE))
+    new_conversations = max(1, changed // 5)
+    return {
+        "new_items": (changed - new_conversations) * NEW_ITEMS_PER_CHANGED_CONVERSATION,
+        "new_conversations": new_conversations,
+    }
+
+
+def _summarise(summary: dict[str, object]) -> dict[str, object]:
+    """Counts instead of ids: the report needs sizes, not records."""
+    return {key: len(value) if isinstance(value, (list, dict)) else value for key, value in summary.items()}
+
+
+RoundValue = Callable[[RunResult, RunResult, RequestFloor], float]
+
+
+def _figures(rounds: list[RoundResult]) -> list[FigureRow]:
+    runs = [run for result in rounds for run in result.runs]
+    return (
+        _label_figures(rounds, "incremental", GOAL_INCREMENTAL_EXCESS)
+        + _label_figures(rounds, "no-change", None)
+        + [id_check_row(id_differences(runs))]
+    )
+
+
+def _label_figures(rounds: list[RoundResult], label: str, excess: float | None) -> list[FigureRow]:
+    def pair(value: RoundValue) -> tuple[float | None, float | None]:
+        return tuple(_median_over_rounds(rounds, pipeline, label, value) for pipeline in PIPELINES)
+
+    over_floor = pair(lambda run, full, floor: request_ratio(run.requests_by_operation, floor))
+    goal = 1 + excess if excess is not None else None
+    return [
+        FigureRow(f"{label}: requests", *pair(lambda run, full, floor: run.requests)),
+        FigureRow(f"{label}: minimum requests for the change",
+                  *pair(lambda run, full, floor: _floor_of(run, floor))),
+        FigureRow(f"{label}: requests / minimum", *over_floor,
+                  goal=f"<= {goal:.2f}" if goal else "", met=at_most(over_floor[0], goal) if goal else None),
+        FigureRow(f"{label}: requests / full sync's",
+                  *pair(lambda run, full, floor: run.requests / full.requests)),
+        FigureRow(f"{label}: wall s", *pair(lambda run, full, floor: run.wall_seconds)),
+        FigureRow(f"{label}: wall / full sync's",
+                  *pair(lambda run, full, floor: run.wall_seconds / full.wall_seconds)),
+    ]  # fmt: skip
+
+
+def _floor_of(run: RunResult, floor: RequestFloor) -> float:
+    return sum(floor.get(operation, 0) for operation in run.requests_by_operation)
+
+
+def _median_over_rounds(
+    rounds: list[RoundResult], pipeline: PipelineKind, label: str, value: RoundValue
+) -> float | None:
+    values = []
+    for result in rounds:
+        full = _run_of(result, pipeline, "full")
+        run = _run_of(result, pipeline, label)
+        if full is not None and run is not None and full.ok and run.ok:
+            values.append(value(run, full, result.floors[label]))
+    return statistics.median(values) if values else None
+
+
+def _run_of(result: RoundResult, pipeline: PipelineKind, label: str) -> RunResult | None:
+    return next(iter(runs_of(result.runs, pipeline, label)), None)

@@ -1,0 +1,49 @@
+"""Errors of the pipeline runner, and the source's ones re-exported for the CLI.
+
+::
+
+    SpruceSyncError (sources.spruce.exceptions)
+    ├── ... the source's tree (auth, API, rate budget, insecure URL, ...)
+    ├── DestinationUnreachable   the warehouse cannot be opened or written (down, locked)
+    └── PipelineBusy             another run of the same pipeline holds its lock
+"""
+
+from __future__ import annotations
+
+from sources.spruce.exceptions import (
+    ConfigurationError,
+    FatalError,
+    InsecureBaseUrl,
+    PaginationLoopError,
+    RateBudgetExhausted,
+    RetriableError,
+    SpruceApiError,
+    SpruceAuthError,
+    SpruceNotFound,
+    SpruceSyncError,
+    SpruceUnavailable,
+)
+
+__all__ = [
+    "ConfigurationError",
+    "DestinationUnreachable",
+    "FatalError",
+    "InsecureBaseUrl",
+    "PaginationLoopError",
+    "PipelineBusy",
+    "RateBudgetExhausted",
+    "RetriableError",
+    "SpruceApiError",
+    "SpruceAuthError",
+    "SpruceNotFound",
+    "SpruceSyncError",
+    "SpruceUnavailable",
+]
+
+
+class DestinationUnreachable(SpruceSyncError):
+    """The destination could not be reached or written; pending packages are kept."""
+
+
+class PipelineBusy(SpruceSyncError):
+    """Another run of the same pipeline is in progress (it holds the pipeline's lock)."""

@@ -1,0 +1,117 @@
+"""The Spruce Health dlt source: contacts, conversations, their items and reference data.
+
+Config and secrets arrive through dlt: ``SOURCES__SPRUCE__API_TOKEN`` (or ``api_token`` in
+``.dlt/secrets.toml``) and ``SOURCES__SPRUCE__BASE_URL`` (default the public API). The
+run's options come as a `SourcePlan`; a `SyncSession` carries what the windows of one run
+share (the rate limiter, the counters, the warehouse lookup of previous positions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from sources.spruce import settings
+from sources.spruce.client import SpruceClient
+from sources.spruce.conversations import ConversationScan
+from sources.spruce.cursors import advance_cursor, plan_window, read_cursor, write_cursor
+from sources.spruce.items import changed_conversation_items
+from sources.spruce.listings import CONTACTS, REFERENCE_LISTINGS, Listing, Record, read_listing
+from sources.spruce.plan import SourcePlan, SyncSession
+from sources.spruce.stats import RunStats
+
+__all__ = ["RESOURCE_NAMES", "SourcePlan", "SyncSession", "spruce_source"]
+
+RESOURCE_NAMES: tuple[str, ...] = (
+    "contacts", "conversations", "conversation_items",
+    *(listing.table for listing in REFERENCE_LISTINGS),
+)
+
+
+@dlt.source(name="spruce")
+def spruce_source(
+    api_token: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    plan: SourcePlan | None = None,
+    session: SyncSession | None = None,
+) -> list[DltResource]:
+    """Every resource of one organization; select with ``.with_resources(...)``."""
+    plan = plan or SourcePlan()
+    session = session or SyncSession()
+    client = SpruceClient(api_token, base_url, session.budget, session.stats, plan.concurrency)
+    session.closables.append(client.close)
+    listed = conversations(client, plan, session)
+    return [
+        contacts(client, plan, session),
+        listed,
+        listed | conversation_items(client, plan, session),
+        *(reference_resource(client, listing, plan, session.stats)
+          for listing in REFERENCE_LISTINGS),
+    ]
+
+
+@dlt.resource(
+    name="contacts",
+    write_disposition="merge",
+    primary_key="id",
+    columns={"deleted_at": {"data_type": "timestamp", "nullable": True}},
+)
+def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
+    """The whole contact listing (the API has no change cursor).
+
+    ``deleted_at`` is set by the runner after the load, for contacts that a *complete*
+    listing no longer returned; a listing that fails half-way infers nothing.
+    """
+    session.contacts_listing_complete = False
+    session.contacts_listed = 0
+    for records in read_listing(client, CONTACTS, plan, session.stats):
+        session.contacts_listed += len(records)
+        yield records
+    session.contacts_listing_complete = True
+
+
+@dlt.resource(name="conversations", write_disposition="merge", primary_key="id")
+def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
+    """Conversations whose last activity is in this run's window of ``lastMessageAt``.
+
+    The cursor (one timestamp in this resource's state) moves to ``min(newest seen,
+    run start - settle)``; a backfill reads its own range and leaves the cursor alone.
+    """
+    state = dlt.current.resource_state()
+    cursor = read_cursor(state)
+    scan = ConversationScan(plan_window(cursor, plan))
+    yield from scan.pages(client, plan, session.stats)
+    session.more_windows = scan.stopped_at_end
+    if scan.window.moves_cursor:
+        write_cursor(state, advance_cursor(cursor, scan.newest, plan))
+
+
+@dlt.transformer(name="conversation_items", write_disposition="merge", primary_key="id")
+def conversation_items(
+    changed: list[Record], client: SpruceClient, plan: SourcePlan, session: SyncSession
+) -> Iterator[Any]:
+    """Items of each page of changed conversations, from where each one already was."""
+    yield from changed_conversation_items(changed, client, plan, session)
+
+
+def reference_records(
+    client: SpruceClient, listing: Listing, plan: SourcePlan, stats: RunStats
+) -> Iterator[Any]:
+    """Every record of a small reference listing."""
+    yield from read_listing(client, listing, plan, stats)
+
+
+def reference_resource(
+    client: SpruceClient, listing: Listing, plan: SourcePlan, stats: RunStats
+) -> DltResource:
+    """A replace-each-run resource for one reference listing."""
+    resource = dlt.resource(
+        reference_records,
+        name=listing.table,
+        write_disposition="replace",
+        primary_key=listing.primary_key or (),
+    )
+    return resource(client, listing, plan, stats)
