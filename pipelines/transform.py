@@ -1,0 +1,161 @@
+"""Run the analysts' dbt models (``transform/``) on the destination a pipeline loaded.
+
+Uses dbt's programmatic entry point (``dbtRunner``) in this process. The connection is
+handed to ``transform/profiles.yml`` through environment variables derived from the
+dlt pipeline's own destination credentials, set only for the duration of the run.
+dbt's compiled SQL, run results and logs go to ``<pipeline working dir>/dbt``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import dlt
+
+log = logging.getLogger(__name__)
+
+TRANSFORM_DIR = Path(__file__).resolve().parent.parent / "transform"
+ANALYTICS_SCHEMA = "spruce_analytics"
+DbtCommand = Literal["build", "run", "test"]
+# dbt reads these; the first two keep its anonymous usage tracking off.
+_QUIET_ENVIRONMENT = {"DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+_PASSING = frozenset({"success", "pass", "warn"})
+
+
+class TransformError(RuntimeError):
+    """dbt could not run or some models or tests failed; the message names them."""
+
+
+@dataclass(frozen=True)
+class NodeOutcome:
+    """One dbt node's result: a model built or a test run (no data, only counts)."""
+
+    name: str
+    kind: str
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    """What a dbt invocation did."""
+
+    command: str
+    outcomes: tuple[NodeOutcome, ...]
+    analytics_schema: str
+
+    @property
+    def failures(self) -> tuple[NodeOutcome, ...]:
+        """Models or tests that did not pass."""
+        return tuple(outcome for outcome in self.outcomes if outcome.status not in _PASSING)
+
+    def count(self, kind: str) -> int:
+        """How many nodes of ``kind`` ("model", "test") ran."""
+        return sum(1 for outcome in self.outcomes if outcome.kind == kind)
+
+
+def run_transform(
+    pipeline: dlt.Pipeline,
+    command: DbtCommand = "build",
+    analytics_schema: str = ANALYTICS_SCHEMA,
+    select: str | None = None,
+) -> TransformResult:
+    """Build (models then their tests) into ``analytics_schema`` from the pipeline's dataset.
+
+    Raises ``TransformError`` when dbt cannot start or any model or test fails.
+    """
+    environment = dbt_environment(pipeline, analytics_schema)
+    work_dir = Path(pipeline.working_dir) / "dbt"
+    arguments = [command, *dbt_paths(work_dir)] + (["--select", select] if select else [])
+    with _environment({**_QUIET_ENVIRONMENT, **environment}):
+        result = _invoke(arguments)
+    outcome = TransformResult(command, _outcomes(result), analytics_schema)
+    if outcome.failures or not result.success:
+        raise TransformError(_failure_message(outcome, work_dir))
+    log.info("dbt %s: %d models, %d tests passed into %s", command,
+             outcome.count("model"), outcome.count("test"), analytics_schema)
+    return outcome
+
+
+def dbt_paths(work_dir: Path) -> list[str]:
+    """dbt's project and profile from the repo; its outputs under the pipeline's folder."""
+    return ["--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR),
+            "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+            "--quiet"]
+
+
+def dbt_environment(pipeline: dlt.Pipeline, analytics_schema: str) -> dict[str, str]:
+    """The variables ``transform/profiles.yml`` reads, for this pipeline's destination."""
+    destination = pipeline.destination.destination_name
+    credentials = pipeline.destination_client().config.credentials
+    common = {"SPRUCE_DBT_TARGET": destination, "SPRUCE_DATASET": pipeline.dataset_name,
+              "SPRUCE_ANALYTICS_SCHEMA": analytics_schema}
+    if destination == "duckdb":
+        return {**common, "SPRUCE_DUCKDB_PATH": str(credentials.database)}
+    if destination == "postgres":
+        return {**common, **_postgres_environment(credentials)}
+    raise TransformError(
+        f"the analysts' models run on duckdb or postgres, not on {destination!r}: "
+        f"choose one of those as the destination"
+    )
+
+
+def _postgres_environment(credentials: Any) -> dict[str, str]:
+    return {
+        "SPRUCE_PG_HOST": str(credentials.host),
+        "SPRUCE_PG_PORT": str(credentials.port or 5432),
+        "SPRUCE_PG_USER": str(credentials.username),
+        "SPRUCE_PG_DATABASE": str(credentials.database),
+        # dbt scrubs DBT_ENV_SECRET_* values from everything it logs.
+        "DBT_ENV_SECRET_SPRUCE_PG_PASSWORD": str(credentials.password or ""),
+    }
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set variables for the dbt run only, then restore what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _invoke(arguments: list[str]) -> Any:
+    try:
+        from dbt.cli.main import dbtRunner
+    except ImportError as error:
+        raise TransformError(
+            "dbt is not installed: install the project's dbt extra (pip install -e '.[dbt]')"
+        ) from error
+    result = dbtRunner().invoke(arguments)
+    if result.exception is not None:
+        raise TransformError(f"dbt could not run: {result.exception}") from None
+    return result
+
+
+def _outcomes(result: Any) -> tuple[NodeOutcome, ...]:
+    nodes = getattr(result.result, "results", None) or []
+    return tuple(
+        NodeOutcome(node.node.name, str(node.node.resource_type), str(node.status),
+                    str(node.message or ""))
+        for node in nodes
+    )
+
+
+def _failure_message(result: TransformResult, work_dir: Path) -> str:
+    failed = "; ".join(f"{outcome.kind} {outcome.name}: {outcome.status} ({outcome.message})"
+                       for outcome in result.failures) or "see the log"
+    return (f"dbt {result.command} failed: {failed}. Compiled SQL and logs are in {work_dir}; "
+            f"fix the model or the data, then run `spruce-sync transform` again")
