@@ -27,10 +27,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.contract import GetOperation, JsonRecord, ListQuery, Page
+from simulator.data.changes import apply_change
 from simulator.data.clock import to_ms
 from simulator.data.listings import HANDLERS
 from simulator.data.lookups import look_up
 from simulator.data.settings import DEFAULT_ANCHOR
+from simulator.data.truth import ground_truth, ground_truth_ids
 from simulator.data.world import World, build_world
 
 
@@ -41,8 +43,12 @@ class SimulatedOrganization:
     generated history lies before ``anchor``; pass ``now`` values after it.
     """
 
-    def __init__(self, seed: int, scale: str, *, consistency_delay: timedelta = timedelta(0),
+    def __init__(self, seed: int, scale: str, *,
+                 consistency_delay: timedelta | float = timedelta(0),
                  anchor: datetime = DEFAULT_ANCHOR) -> None:
+        if not isinstance(consistency_delay, timedelta):
+            # Seconds, as the command line and the server settings give it.
+            consistency_delay = timedelta(seconds=consistency_delay)
         delay_ms = int(consistency_delay.total_seconds() * 1000)
         self._world: World = build_world(seed, scale, anchor, delay_ms)
         self._lock = threading.Lock()
@@ -68,22 +74,19 @@ class SimulatedOrganization:
             return look_up(self._world, operation, record_id, to_ms(now))
 
     def advance(self, change: dict[str, Any], now: datetime) -> dict[str, Any]:
-        """Apply ``change`` at ``now`` (see ``simulator.data.changes``); a summary."""
-        from simulator.data.changes import apply_change
+        """Apply ``change`` at ``now`` (keys in ``simulator.data.changes``); a summary.
 
+        Raises ValueError naming the offending key for a malformed change.
+        """
         with self._lock:
             return apply_change(self._world, change, to_ms(now))
 
     def ground_truth(self, now: datetime) -> dict[str, list[JsonRecord]]:
         """What a perfect sync must have loaded at ``now``, keyed by warehouse table."""
-        from simulator.data.truth import ground_truth
-
         with self._lock:
             return ground_truth(self._world, to_ms(now))
 
     def ground_truth_ids(self, now: datetime) -> dict[str, set[str]]:
         """The ids per table of ``ground_truth`` only: cheap enough at the large scale."""
-        from simulator.data.truth import ground_truth_ids
-
         with self._lock:
             return ground_truth_ids(self._world, to_ms(now))

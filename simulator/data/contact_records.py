@@ -55,7 +55,7 @@ def generate_contact(
     record["phoneNumbers"] = _phones(rng, sub_ids, category)
     record["emailAddresses"] = _emails(rng, sub_ids, record)
     record["faxNumbers"] = _faxes(rng, sub_ids, category)
-    record["displayName"] = _display_name(record)
+    record["displayName"] = display_name(record)
     record.update(_fields(rng, references, sub_ids))
     record["integrationLinks"] = _integration_links(rng, contact_id)
     record.update(_flags(rng, references, category))
@@ -142,7 +142,7 @@ def _faxes(rng: Random, sub_ids: _SubIds, category: str) -> list[JsonRecord]:
              "label": "Fax"}]
 
 
-def _display_name(record: JsonRecord) -> str:
+def display_name(record: JsonRecord) -> str:
     # Spruce: names if any, else the company, else the phone number or the e-mail.
     parts = [record.get(key) for key in ("givenName", "middleName", "familyName")]
     name = " ".join(str(part) for part in parts if part)

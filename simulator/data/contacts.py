@@ -27,6 +27,7 @@ class ContactStore:
         self.created = array("q", created)
         self._drift = drift
         self._current: dict[int, JsonRecord] = {}
+        self._type_changes: dict[int, int] = {}
         self.deleted: set[int] = set()
         self._cache: LruCache[int, JsonRecord] = LruCache(RECORD_CACHE_SIZE)
 
@@ -51,7 +52,7 @@ class ContactStore:
         current = self._current.get(index)
         if current is None:
             current = self.base(index)
-        return self._drift.with_new_fields("contacts", current)
+        return self._drift.shaped("contacts", current, self._type_changes.get(index, 0))
 
     def index_of(self, contact_id: str) -> int | None:
         """The index of a live contact, or None."""
@@ -66,14 +67,19 @@ class ContactStore:
         return (index for index in range(start, self.count) if index not in deleted)
 
     def replace(self, index: int, record: JsonRecord) -> None:
-        """Store an edited record for ``index``."""
+        """Store an edited record for ``index`` (in its generated types, no new fields)."""
         self._current[index] = record
+        self._type_changes[index] = self._drift.active("contacts")
+
+    def stored(self, index: int) -> JsonRecord:
+        """The contact as stored (generated types, without drifted fields)."""
+        return self._current.get(index) or self.base(index)
 
     def append(self, created_ms: int) -> int:
         """A new contact created at ``created_ms``; returns its index."""
         self.created.append(created_ms)
         index = self.count - 1
-        self._current[index] = self._generate(index)
+        self.replace(index, self._generate(index))
         return index
 
     def delete(self, index: int) -> None:

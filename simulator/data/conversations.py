@@ -39,6 +39,7 @@ class ConversationStore:
         self.created = array("q", layout.conversation_created)
         self.last = array("q", layout.conversation_last)
         self._changes: dict[int, dict[str, Any]] = {}
+        self._type_changes: dict[int, int] = {}
         self._added: dict[int, JsonRecord] = {}
         self.pending: dict[int, int] = {}  # index -> ms from which listings show it
         self._cache: LruCache[int, JsonRecord] = LruCache(RECORD_CACHE_SIZE)
@@ -71,7 +72,7 @@ class ConversationStore:
         record = self.base(index)
         if changes:
             record = {**record, **changes}
-        return self._drift.with_new_fields("conversations", record)
+        return self._drift.shaped("conversations", record, self._type_changes.get(index, 0))
 
     def index_of(self, conversation_id: str) -> int | None:
         index = self._context.codecs.conversation.parse(conversation_id)
@@ -85,8 +86,9 @@ class ConversationStore:
         return shown_from is None or shown_from <= now_ms
 
     def change(self, index: int, fields: dict[str, Any]) -> None:
-        """Set fields of the conversation (title, archived, tags...)."""
+        """Set fields of the conversation (title, archived, tags...): an edit."""
         self._changes.setdefault(index, {}).update(fields)
+        self._type_changes[index] = self._drift.active("conversations")
 
     def move_last_message(self, index: int, last_ms: int) -> None:
         """Record a newer message: ``lastMessageAt`` and the last-message order move."""
@@ -105,6 +107,7 @@ class ConversationStore:
         self.created.append(created_ms)
         self.last.append(created_ms)
         self._added[index] = record_for(index)
+        self._type_changes[index] = self._drift.active("conversations")
         insort(self.by_created, (created_ms, index))
         insort(self.by_last, (created_ms, index))
         if visible_ms > created_ms:

@@ -34,12 +34,21 @@ class Drift:
             return record
         return {**record, **{name: _new_field_value(name, record) for name in names}}
 
-    def retyped(self, resource: str, record: JsonRecord) -> JsonRecord:
-        """``record`` with each changed field's value wrapped in an object."""
-        fields = [field for field in self.type_changes[resource] if field in record]
-        if not fields:
-            return record
-        return {**record, **{field: _retyped_value(record[field]) for field in fields}}
+    def active(self, resource: str) -> int:
+        """How many type changes a record created or edited now carries."""
+        return len(self.type_changes[resource])
+
+    def shaped(self, resource: str, record: JsonRecord, type_changes: int = 0) -> JsonRecord:
+        """``record`` as served: its first ``type_changes`` type changes, the new fields.
+
+        Stores keep records in their generated types and remember, per record, how many
+        type changes were active when it was last created or edited.
+        """
+        fields = [field for field in self.type_changes[resource][:type_changes]
+                  if field in record]
+        if fields:
+            record = {**record, **{field: _retyped_value(record[field]) for field in fields}}
+        return self.with_new_fields(resource, record)
 
     @staticmethod
     def _check(resource: str) -> None:

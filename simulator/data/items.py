@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from simulator.contract import JsonRecord
 from simulator.data.cache import LruCache
 from simulator.data.clock import rfc3339
+from simulator.data.drift import Drift
 from simulator.data.item_records import has_media
+from simulator.data.media import signed
 from simulator.data.paging import TimeKey
 from simulator.data.settings import THREAD_CACHE_SIZE
 
@@ -30,6 +32,8 @@ class Thread:
     media: set[int]
     pending: dict[int, int] = field(default_factory=dict)  # sequence -> visible from ms
     deleted: dict[int, JsonRecord] = field(default_factory=dict)  # sequence -> original
+    # sequence -> type changes active when the item was created or last edited
+    type_changes: dict[int, int] = field(default_factory=dict)
 
     @property
     def next_sequence(self) -> int:
@@ -41,10 +45,23 @@ class Thread:
 
     def put(self, sequence: int, created_ms: int, record: JsonRecord) -> None:
         """Add a new item (possibly older than the newest: late arrivals)."""
-        self.records[sequence] = record
         insort(self.keys, (created_ms, sequence))
+        self.replace(sequence, record)
+
+    def replace(self, sequence: int, record: JsonRecord) -> None:
+        """Store a new version of an item."""
+        self.records[sequence] = record
         if has_media(record):
             self.media.add(sequence)
+        else:
+            self.media.discard(sequence)
+
+    def served(self, sequence: int, now_ms: int, drift: Drift, secret: bytes) -> JsonRecord:
+        """The item as listed at ``now_ms``: URLs signed, drift applied."""
+        record = self.records[sequence]
+        if sequence in self.media:
+            record = signed(record, now_ms, secret)
+        return drift.shaped("conversation_items", record, self.type_changes.get(sequence, 0))
 
     @classmethod
     def of(cls, records: list[JsonRecord], times: list[int]) -> Thread:
@@ -56,11 +73,12 @@ class Thread:
 class ItemStore:
     """Threads by conversation index: generated on demand, or pinned once changed."""
 
-    def __init__(self, generate: Callable[[int], tuple[list[JsonRecord], list[int]]]) -> None:
+    def __init__(self, generate: Callable[[int], tuple[list[JsonRecord], list[int]]],
+                 generated_count: Callable[[int], int]) -> None:
         self._generate = generate
+        self.generated_count = generated_count
         self._pinned: dict[int, Thread] = {}
         self._cache: LruCache[int, Thread] = LruCache(THREAD_CACHE_SIZE)
-        self.added_count = 0
 
     def thread(self, index: int) -> Thread:
         """The items of conversation ``index`` (read-only unless pinned)."""

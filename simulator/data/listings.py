@@ -13,7 +13,6 @@ from typing import Any
 
 from simulator.contract import InvalidParameter, JsonRecord, ListQuery, NotFound, Page
 from simulator.data.clock import to_ms
-from simulator.data.media import signed
 from simulator.data.paging import TimeKey, ascending_from, count_from, descending_from, take
 from simulator.data.search import created_time_matcher
 from simulator.data.world import World
@@ -147,17 +146,11 @@ def conversation_items(world: World, query: ListQuery) -> Page:
     if thread.pending:
         candidates = (key for key in candidates if thread.is_visible(key[1], now_ms))
     chosen, has_more = take(candidates, query.limit)
-    records = [_served_item(world, thread.records[sequence], sequence in thread.media, now_ms)
+    records = [thread.served(sequence, now_ms, world.drift, world.media_secret)
                for _, sequence in chosen]
     hidden = sum(1 for shown_from in thread.pending.values() if shown_from > now_ms)
     total = count_from(thread.keys, start_ms, inclusive=False) - hidden
     return Page(records, _last(chosen), has_more, total)
-
-
-def _served_item(world: World, record: JsonRecord, media: bool, now_ms: int) -> JsonRecord:
-    if media:
-        record = signed(record, now_ms, world.media_secret)
-    return world.drift.with_new_fields("conversation_items", record)
 
 
 def conversation_scheduled_messages(world: World, query: ListQuery) -> Page:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from simulator.contract import Gone, JsonRecord, NotFound
 from simulator.data.clock import to_ms
-from simulator.data.media import signed
 from simulator.data.settings import LEGACY_TRANSCRIPTION_CUTOFF, LEGACY_TRANSCRIPTION_MESSAGE
 from simulator.data.text import PATIENT_MESSAGES, message_text
 from simulator.data.world import World
@@ -47,10 +46,7 @@ def _item_place(world: World, record_id: str) -> tuple[int, int]:
 def conversation_item(world: World, record_id: str, now_ms: int) -> JsonRecord:
     conversation_index, sequence = _item_place(world, record_id)
     thread = world.items.thread(conversation_index)
-    record = thread.records[sequence]
-    if sequence in thread.media:
-        record = signed(record, now_ms, world.media_secret)
-    return world.drift.with_new_fields("conversation_items", record)
+    return thread.served(sequence, now_ms, world.drift, world.media_secret)
 
 
 def transcription(world: World, record_id: str, now_ms: int) -> JsonRecord:

@@ -6,6 +6,7 @@ import logging
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
+from random import Random
 
 from simulator.contract import JsonRecord
 from simulator.data.clock import parse_rfc3339, to_ms
@@ -44,6 +45,8 @@ class World:
     drift: Drift
     consistency_delay_ms: int
     media_secret: bytes
+    # Chooses what ``advance`` changes: successive calls continue one seeded sequence.
+    change_rng: Random
 
 
 def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> World:
@@ -69,13 +72,13 @@ def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> 
                                     layout.conversation_last[index], layout.item_counts[index])
         return generate_items(context, people, seed_of_thread)
 
-    items = ItemStore(thread_items)
+    items = ItemStore(thread_items, lambda index: layout.item_counts[index])
     endpoint_created = [parse_rfc3339(endpoint["createdAt"])
                         for endpoint in reference.webhook_endpoints]
     events = EventLog(context, reference.webhook_endpoints, endpoint_created)
     world = World(context, people, reference, contacts, conversations, items,
                   generate_scheduled_messages(context, people, conversations), events, drift,
-                  delay_ms, f"media-{seed}".encode())
+                  delay_ms, f"media-{seed}".encode(), context.rng("changes"))
     _log_history(world)
     return world
 
