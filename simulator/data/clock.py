@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -16,9 +17,17 @@ def to_ms(moment: datetime) -> int:
 
 def rfc3339(ms: int) -> str:
     """``ms`` as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (fixed width, so strings sort like times)."""
-    seconds, millis = divmod(ms, 1000)
-    moment = datetime.fromtimestamp(seconds, timezone.utc)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis:03d}Z"
+    day, in_day = divmod(ms, 86_400_000)
+    hours, in_hour = divmod(in_day, 3_600_000)
+    minutes, in_minute = divmod(in_hour, 60_000)
+    seconds, millis = divmod(in_minute, 1000)
+    return f"{_day(day)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=4096)
+def _day(day: int) -> str:
+    # Every record formats several times; the date part repeats across a day's records.
+    return f"{datetime.fromtimestamp(day * 86_400, timezone.utc):%Y-%m-%d}"
 
 
 def rfc3339_date(ms: int) -> str:

@@ -60,10 +60,10 @@ class OrgContext:
     scale: Scale
     anchor_ms: int
     codecs: Codecs
+    organization_id: str = field(init=False)
 
-    @property
-    def organization_id(self) -> str:
-        return self.codecs.organization.make(0)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "organization_id", self.codecs.organization.make(0))
 
     def rng(self, stream: str, index: int = 0) -> Random:
         """A generator private to (seed, stream, index): records never share randomness."""

@@ -7,21 +7,32 @@ record from its id alone. The salt comes from the seed: two organizations never 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
 SALT_WIDTH = 3
 INDEX_WIDTH = 9
 
 
+# Two digits at a time: ids are made for every generated record, so this is hot.
+_PAIRS = [high + low for high in ALPHABET for low in ALPHABET]
+
+
 def encode(number: int, width: int) -> str:
     """``number`` in base32, left-padded to ``width`` characters."""
-    chars = []
-    for _ in range(width):
+    parts = []
+    remaining = width
+    while remaining >= 2:
+        number, pair = divmod(number, 1024)
+        parts.append(_PAIRS[pair])
+        remaining -= 2
+    if remaining:
         number, digit = divmod(number, 32)
-        chars.append(ALPHABET[digit])
+        parts.append(ALPHABET[digit])
     if number:
-        raise ValueError(f"{number} does not fit in {width} base32 characters")
-    return "".join(reversed(chars))
+        raise ValueError(f"the number does not fit in {width} base32 characters")
+    return "".join(reversed(parts))
 
 
 def decode(text: str) -> int | None:
@@ -55,6 +66,10 @@ class IdCodec:
         return decode(record_id[len(self.prefix) :])
 
 
+# Item ids repeat their conversation part and small sequence numbers: worth caching.
+_cached_encode = lru_cache(maxsize=8192)(encode)
+
+
 class ItemIdCodec:
     """Conversation item ids: the conversation's index and the item's sequence number."""
 
@@ -66,7 +81,8 @@ class ItemIdCodec:
 
     def make(self, conversation: int, sequence: int) -> str:
         """The id of item ``sequence`` of conversation ``conversation``."""
-        return self._codec.make(conversation * 32**self.SEQUENCE_WIDTH + sequence)
+        return (self._codec.prefix + _cached_encode(conversation, self.CONVERSATION_WIDTH)
+                + _cached_encode(sequence, self.SEQUENCE_WIDTH))
 
     def parse(self, record_id: str) -> tuple[int, int] | None:
         """(conversation index, sequence) of ``record_id``, or None for a foreign id."""

@@ -20,7 +20,7 @@ def add_item(run: ChangeRun, conversation: int, created_ms: int) -> None:
     internal = record["type"] == "note" or run.rng.random() < 0.1
     direction = "none" if internal or record["type"] == "team" else run.rng.choice(
         ("inbound", "outbound"))
-    draft = ItemDraft(sequence, created_ms, direction, internal)
+    draft = ItemDraft(conversation, sequence, created_ms, direction, internal)
     thread.put(sequence, created_ms, build_item(world.context, world.people, record, draft,
                                                 run.rng))
     thread.type_changes[sequence] = world.drift.active("conversation_items")

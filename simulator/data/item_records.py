@@ -37,6 +37,7 @@ class ThreadSeed:
 class ItemDraft:
     """Inputs of one item: its place in the thread and who wrote it."""
 
+    conversation: int
     sequence: int
     created_ms: int
     direction: str
@@ -59,7 +60,7 @@ def generate_items(
     rng = context.rng("items", seed.index)
     kind = seed.conversation["type"]
     times = item_times(rng, seed)
-    drafts = [ItemDraft(sequence, created, *_direction(rng, kind))
+    drafts = [ItemDraft(seed.index, sequence, created, *_direction(rng, kind))
               for sequence, created in enumerate(times)]
     return [build_item(context, people, seed.conversation, draft, rng) for draft in drafts], times
 
@@ -80,7 +81,7 @@ def build_item(
     rng: Random,
 ) -> JsonRecord:
     """One item; ``rng`` chooses its content (text, attachments, call event, pages)."""
-    index = context.codecs.conversation.parse(conversation["id"]) or 0
+    index = draft.conversation
     item_id = context.codecs.item.make(index, draft.sequence)
     stamp = rfc3339(draft.created_ms)
     record: JsonRecord = {
@@ -182,9 +183,9 @@ def _call_event(
 def _voicemail(
     context: OrgContext, record: JsonRecord, draft: ItemDraft, rng: Random
 ) -> JsonRecord:
-    parsed = context.codecs.item.parse(record["id"]) or (0, 0)
     status = rng.choices(("completed", "noSpeech", "failed"), (85, 10, 5))[0]
-    transcription: JsonRecord = {"id": context.codecs.transcription.make(*parsed),
+    transcription_id = context.codecs.transcription.make(draft.conversation, draft.sequence)
+    transcription: JsonRecord = {"id": transcription_id,
                                  "status": status}
     if status == "completed":
         transcription["summarizationStatus"] = "completed"

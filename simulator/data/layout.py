@@ -70,7 +70,7 @@ def _item_counts(rng: Random, conversations: int, items: int, heavy: int) -> arr
     heavy_counts = {index: rng.randint(*HEAVY_ITEMS) for index in heavy_indices}
     light = max(conversations - heavy, 1)
     mean_extra = max((items - sum(heavy_counts.values())) / light - 1, 0.1)
-    return array("q", (heavy_counts.get(index) or 1 + int(rng.expovariate(1 / mean_extra))
+    return array("q", (heavy_counts.get(index) or 1 + round(rng.expovariate(1 / mean_extra))
                        for index in range(conversations)))
 
 
