@@ -9,6 +9,7 @@ and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null`` = no l
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any, TypeVar
 
 import orjson
@@ -20,6 +21,7 @@ from simulator.contract import InvalidParameter, NotFound
 from simulator.routes.state import SimulatorState
 from simulator.settings import FAULT_KINDS, FaultSchedule, FaultSettings, RateLimitSettings
 
+logger = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SettingsT = TypeVar("SettingsT")
 
@@ -73,6 +75,9 @@ def _guarded(handler: Any) -> Any:
             return await handler(request)
         except AdminInputError as error:
             return _reply({"message": str(error)}, 400)
+        except Exception as error:  # a simulator bug: say so in JSON, log no payload
+            logger.exception("admin %s failed", request.url.path)
+            return _reply({"message": f"the simulator failed: {type(error).__name__}"}, 500)
 
     return endpoint
 

@@ -25,12 +25,16 @@ _IDLE_POLL_SECONDS = 0.05
 
 
 class RateWindow:
-    """A fixed window of ``limit`` requests every ``seconds``."""
+    """A fixed window of ``limit`` requests every ``seconds``.
 
-    def __init__(self, limit: int, seconds: float, now: float) -> None:
+    The first window opens at the first request after the settings applied (not when
+    they applied), so that a test's burst does not straddle a boundary by chance.
+    """
+
+    def __init__(self, limit: int, seconds: float) -> None:
         self.limit = limit
         self.seconds = seconds
-        self._start = now
+        self._start: float | None = None
         self._used = 0
 
     def remaining(self, now: float) -> int:
@@ -42,13 +46,16 @@ class RateWindow:
         self._used += 1
 
     def resets_in(self, now: float) -> float:
-        self._roll(now)
-        return self._start + self.seconds - now
+        return self._roll(now) + self.seconds - now
 
-    def _roll(self, now: float) -> None:
-        if now - self._start >= self.seconds:
+    def _roll(self, now: float) -> float:
+        """The current window's start, opening or rolling it as needed."""
+        if self._start is None:
+            self._start = now
+        elif now - self._start >= self.seconds:
             self._start += (now - self._start) // self.seconds * self.seconds
             self._used = 0
+        return self._start
 
 
 @dataclass(frozen=True)
@@ -73,12 +80,11 @@ class RateBudget:
         return self._settings
 
     def configure(self, settings: RateLimitSettings | None) -> None:
-        now = self._clock()
         with self._lock:
             self._settings = settings
-            self._window = settings and RateWindow(settings.limit, settings.window_seconds, now)
+            self._window = settings and RateWindow(settings.limit, settings.window_seconds)
             self._daily = (
-                RateWindow(settings.daily_limit, settings.daily_window_seconds, now)
+                RateWindow(settings.daily_limit, settings.daily_window_seconds)
                 if settings and settings.daily_limit is not None
                 else None
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -131,6 +132,5 @@ def _seeded_organization(settings: SimulatorSettings) -> Organization:
     # Imported here: the data side is heavy and a caller may bring its own organization.
     from simulator.organization import SimulatedOrganization
 
-    return SimulatedOrganization(  # type: ignore[no-any-return]
-        settings.seed, settings.scale, consistency_delay=settings.consistency_delay_seconds
-    )
+    delay = timedelta(seconds=settings.consistency_delay_seconds)
+    return SimulatedOrganization(settings.seed, settings.scale, consistency_delay=delay)

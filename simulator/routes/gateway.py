@@ -8,6 +8,7 @@ unknown path); an injected fault, if one is due; the handler; the headers.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Any
 
@@ -22,6 +23,7 @@ from simulator.routes.replies import WIRE_FAULTS, Reply
 from simulator.routes.state import SimulatorState
 from simulator.settings import API_PREFIX, RETRY_AFTER_SECONDS
 
+logger = logging.getLogger(__name__)
 UNKNOWN_OPERATION = "Unknown"
 # Injected error statuses: (status, Spruce-like error type, Retry-After sent).
 STATUS_FAULTS: dict[str, tuple[int, str, bool]] = {
@@ -53,9 +55,10 @@ class ApiGateway:
             reply = await self._reply(request, route, path_params)
             status = reply.status
             reply.headers.append(("s-request-id", uuid.uuid4().hex[:26].upper()))
-            await reply.send(send)
         finally:
+            # Counted before sending: a client that has its answer sees it counted.
             counters.finished(operation, status)
+        await reply.send(send)
 
     def _match(self, request: Request) -> tuple[ApiRoute | None, dict[str, str]]:
         path = request.url.path.removeprefix(API_PREFIX)
@@ -112,6 +115,9 @@ class ApiGateway:
             body = route.handler(await self._call(request, route, path_params))
         except ApiError as error:
             return Reply.error(error)
+        except Exception as error:  # a simulator bug: answer like Spruce, log no payload
+            logger.exception("%s failed: %s", route.operation, type(error).__name__)
+            return Reply.error(ApiError(500, "INTERNAL", "an unexpected error occurred"))
         return Reply(200, _bent(body, fault, request), wire_fault=_wire(fault))
 
     def _early_fault(self, fault: str | None) -> Reply | None:

@@ -1,0 +1,147 @@
+"""``spruce-sync simulator serve``: a local Spruce on the command line.
+
+Mounted by the project's CLI as ``simulator``; also runs alone as
+``python -m simulator.cli serve``. The first line printed is the base URL.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Annotated, Optional
+
+import typer
+
+from simulator.settings import (
+    ANY_OPERATION,
+    DEFAULT_HOST,
+    DEFAULT_TOKEN_LIFETIME_SECONDS,
+    FAULT_KINDS,
+    FaultKind,
+    FaultSchedule,
+    FaultSettings,
+    RateLimitSettings,
+    SimulatorSettings,
+)
+
+simulator_app = typer.Typer(help="A local Spruce Health API for tests and demos.", no_args_is_help=True)
+
+
+@simulator_app.callback()
+def _group() -> None:
+    """A local Spruce Health API for tests and demos."""
+
+
+def _parse_fault(text: str, value_kind: type) -> tuple[str, FaultKind, float]:
+    """``[OPERATION:]KIND=VALUE`` -> (operation, kind, value)."""
+    target, _, value = text.partition("=")
+    operation, _, kind = target.rpartition(":")
+    if kind not in FAULT_KINDS or not value:
+        raise typer.BadParameter(
+            f"{text!r}: expected [OPERATION:]KIND=VALUE with KIND one of {', '.join(FAULT_KINDS)}"
+        )
+    try:
+        number = value_kind(value)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: {value!r} is not a {value_kind.__name__}") from None
+    return operation or ANY_OPERATION, kind, number  # type: ignore[return-value]
+
+
+def fault_settings(
+    faults: list[str], schedules: list[str], seed: int, latency: float, jitter: float,
+    revoke_after: int | None, revoke_token: str | None,
+) -> FaultSettings:  # fmt: skip
+    """FaultSettings from the ``--fault``/``--fault-next`` texts and the other flags."""
+    probabilities: dict[str, dict[FaultKind, float]] = {}
+    for operation, kind, probability in (_parse_fault(text, float) for text in faults):
+        probabilities.setdefault(operation, {})[kind] = probability
+    next_faults = tuple(
+        FaultSchedule(fault=kind, count=int(count), operation=operation)
+        for operation, kind, count in (_parse_fault(text, int) for text in schedules)
+    )
+    return FaultSettings(seed, probabilities, next_faults, latency, jitter, revoke_after, revoke_token)
+
+
+def rate_limit_settings(
+    limit: int | None, window: float, daily_limit: int | None, daily_operations: list[str],
+    exhausted_status: int, retry_after: bool, noisy_neighbour: float,
+) -> RateLimitSettings | None:  # fmt: skip
+    if limit is None:
+        return None
+    if exhausted_status not in (429, 503):
+        raise typer.BadParameter("--exhausted-status must be 429 or 503")
+    return RateLimitSettings(
+        limit, window, daily_limit, daily_operations=frozenset(daily_operations),
+        exhausted_status=exhausted_status, retry_after=retry_after,  # type: ignore[arg-type]
+        noisy_neighbour_share=noisy_neighbour,
+    )  # fmt: skip
+
+
+@simulator_app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8765,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = DEFAULT_HOST,
+    seed: Annotated[int, typer.Option(help="Seed of the generated organization.")] = 7,
+    scale: Annotated[str, typer.Option(help="Data scale: tiny, small, demo, ...")] = "demo",
+    token: Annotated[Optional[list[str]], typer.Option(help="Accepted bearer token (repeatable).")] = None,
+    rate_limit: Annotated[Optional[int], typer.Option(help="Requests per window; unset = unlimited.")] = None,
+    window: Annotated[float, typer.Option(help="Rate window in seconds.")] = 60.0,
+    daily_limit: Annotated[Optional[int], typer.Option(help="Requests per daily window.")] = None,
+    daily_operation: Annotated[Optional[list[str]], typer.Option(help="operationId the daily limit applies to (repeatable; none = all).")] = None,
+    exhausted_status: Annotated[int, typer.Option(help="Status when the budget is spent: 429 or 503.")] = 429,
+    retry_after: Annotated[bool, typer.Option(help="Send Retry-After when throttling.")] = True,
+    noisy_neighbour: Annotated[float, typer.Option(help="Share (0-1) of each window spent by another integration.")] = 0.0,
+    latency: Annotated[float, typer.Option(help="Added latency per request, seconds.")] = 0.0,
+    jitter: Annotated[float, typer.Option(help="Extra random latency up to this, seconds.")] = 0.0,
+    fault: Annotated[Optional[list[str]], typer.Option(help="[OPERATION:]KIND=PROBABILITY, e.g. 503=0.05 (repeatable).")] = None,
+    fault_next: Annotated[Optional[list[str]], typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable).")] = None,
+    fault_seed: Annotated[int, typer.Option(help="Seed of the fault RNG.")] = 0,
+    revoke_after: Annotated[Optional[int], typer.Option(help="Revoke a token after this many requests.")] = None,
+    revoke_token: Annotated[Optional[str], typer.Option(help="The token --revoke-after applies to; unset = every token.")] = None,
+    consistency_delay: Annotated[float, typer.Option(help="Seconds before new items and conversations are listed.")] = 0.0,
+    token_lifetime: Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")] = DEFAULT_TOKEN_LIFETIME_SECONDS,
+) -> None:  # fmt: skip
+    """Serve a simulated Spruce organization until Ctrl-C; prints the base URL first."""
+    settings = SimulatorSettings(
+        seed=seed, scale=scale, tokens=tuple(token or ["demo-token"]),
+        rate_limit=rate_limit_settings(rate_limit, window, daily_limit, daily_operation or [],
+                                       exhausted_status, retry_after, noisy_neighbour),
+        faults=fault_settings(fault or [], fault_next or [], fault_seed, latency, jitter,
+                              revoke_after, revoke_token),
+        consistency_delay_seconds=consistency_delay, token_lifetime_seconds=token_lifetime,
+        host=host, port=port,
+    )  # fmt: skip
+    _serve_until_stopped(settings)
+
+
+def _serve_until_stopped(settings: SimulatorSettings) -> None:
+    from simulator.server import Simulator  # the data side loads only when serving
+
+    try:
+        simulator = Simulator(settings)
+    except (KeyError, ValueError) as error:
+        raise typer.BadParameter(f"cannot build the organization: {error}") from None
+    with simulator.running() as base_url:
+        typer.echo(base_url)
+        sys.stdout.flush()
+        typer.echo(f"serving scale {settings.scale!r} seed {settings.seed}; "
+                   f"{len(settings.tokens)} token(s); Ctrl-C stops", err=True)  # fmt: skip
+        _wait_for_stop()
+
+
+def _wait_for_stop() -> None:
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopped.wait(0.5):
+        pass
+
+
+if __name__ == "__main__":
+    simulator_app()

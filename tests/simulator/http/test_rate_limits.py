@@ -1,0 +1,114 @@
+"""Rate limits as Spruce describes them: one budget per organization, told in headers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from simulator import RateLimitSettings, Simulator
+from tests.fixtures.simulator import SimulatorFactory
+from tests.simulator.http.wire import admin_client, api_client, assert_spruce_error
+
+# Short windows keep the suite fast; a window only has to outlast a handful of requests.
+SHORT_WINDOW = 1.0
+DAILY_HEADERS = ("s-ratelimit-daily-limit", "s-ratelimit-daily-remaining")
+
+
+def limited(simulator_factory: SimulatorFactory, **settings: object) -> Simulator:
+    values: dict[str, object] = {"limit": 5, "window_seconds": 30.0, **settings}
+    return simulator_factory(rate_limit=RateLimitSettings(**values))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", ["/organization", "/contacts?pageSize=0", "/no/such/path"])
+def test_every_response_reports_the_window(simulator_factory: SimulatorFactory, path: str) -> None:
+    simulator = limited(simulator_factory, limit=7)
+    with api_client(simulator) as client:
+        remaining = [int(client.get(path).headers["s-ratelimit-remaining"]) for _ in range(3)]
+        assert client.get(path).headers["s-ratelimit-limit"] == "7"
+    assert remaining == [6, 5, 4]
+
+
+def test_no_headers_when_nothing_is_limited(simulator: Simulator) -> None:
+    with api_client(simulator) as client:
+        headers = client.get("/organization").headers
+    assert not [name for name in headers if name.startswith("s-ratelimit")]
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after"), [(429, True), (429, False), (503, True), (503, False)]
+)
+def test_an_exhausted_budget_answers_the_configured_status(
+    simulator_factory: SimulatorFactory, status: int, retry_after: bool
+) -> None:
+    simulator = limited(simulator_factory, limit=2, exhausted_status=status, retry_after=retry_after)
+    with api_client(simulator) as client:
+        assert [client.get("/organization").status_code for _ in range(2)] == [200, 200]
+        refused = client.get("/organization")
+    assert_spruce_error(refused, status, "rate limit")
+    assert refused.headers["s-ratelimit-remaining"] == "0"
+    assert ("retry-after" in refused.headers) is retry_after
+    assert simulator.counters().throttled == 1
+
+
+def test_all_tokens_share_the_organizations_budget(simulator_factory: SimulatorFactory) -> None:
+    simulator = simulator_factory(
+        tokens=("ehr", "billing"), rate_limit=RateLimitSettings(limit=4, window_seconds=30.0)
+    )
+    with api_client(simulator, "ehr") as ehr, api_client(simulator, "billing") as billing:
+        ehr.get("/organization"), ehr.get("/organization"), ehr.get("/organization")
+        assert billing.get("/organization").headers["s-ratelimit-remaining"] == "0"
+        assert billing.get("/organization").status_code == 429
+
+
+def test_the_window_refills_and_throttled_requests_spent_nothing(
+    simulator_factory: SimulatorFactory,
+) -> None:
+    simulator = limited(simulator_factory, limit=2, window_seconds=SHORT_WINDOW)
+    with api_client(simulator) as client:
+        statuses = [client.get("/organization").status_code for _ in range(4)]
+        time.sleep(SHORT_WINDOW * 1.2)
+        after_refill = client.get("/organization")
+    assert statuses == [200, 200, 429, 429]
+    assert after_refill.status_code == 200
+    assert after_refill.headers["s-ratelimit-remaining"] == "1"
+
+
+def test_the_daily_window_applies_to_its_operations_only(
+    simulator_factory: SimulatorFactory,
+) -> None:
+    simulator = limited(simulator_factory, limit=100, daily_limit=2,
+                        daily_operations=frozenset({"ListContacts"}))  # fmt: skip
+    with api_client(simulator) as client:
+        contacts = [client.get("/contacts", params={"pageSize": 1}) for _ in range(3)]
+        organization = client.get("/organization")
+    assert [response.headers.get("s-ratelimit-daily-remaining") for response in contacts] == [
+        "1", "0", "0"
+    ]  # fmt: skip
+    assert [response.status_code for response in contacts] == [200, 200, 429]
+    assert organization.status_code == 200
+    assert not set(DAILY_HEADERS) & set(organization.headers)
+
+
+def test_the_noisy_neighbour_spends_the_shared_budget(simulator_factory: SimulatorFactory) -> None:
+    # 100 neighbour requests per 10 s window: one every 0.1 s, and no roll-over meanwhile.
+    simulator = limited(simulator_factory, limit=200, window_seconds=10.0,
+                        noisy_neighbour_share=0.5)  # fmt: skip
+    time.sleep(0.6)
+    with api_client(simulator) as client:
+        remaining = int(client.get("/organization").headers["s-ratelimit-remaining"])
+    counters = simulator.counters()
+    spent_by_neighbour = 200 - 1 - remaining
+    assert spent_by_neighbour > 0
+    assert counters.neighbour_requests >= spent_by_neighbour
+    assert counters.total_requests == 1  # the neighbour is not counted as our requests
+
+
+def test_rate_limits_change_while_serving(simulator: Simulator) -> None:
+    with api_client(simulator) as client, admin_client(simulator) as admin:
+        simulator.set_rate_limit(RateLimitSettings(limit=3, window_seconds=30.0))
+        assert client.get("/organization").headers["s-ratelimit-remaining"] == "2"
+        assert admin.put("/rate-limit", json=None).status_code == 200
+        assert "s-ratelimit-limit" not in client.get("/organization").headers
+        admin.put("/rate-limit", json={"limit": 9, "window_seconds": 30, "exhausted_status": 503})
+        assert client.get("/organization").headers["s-ratelimit-remaining"] == "8"
