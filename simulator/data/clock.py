@@ -37,7 +37,7 @@ def rfc3339_date(ms: int) -> str:
 
 def parse_rfc3339(text: str) -> int:
     """Milliseconds of an RFC 3339 string; ValueError when it is not one."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     return to_ms(moment)
 
 

@@ -48,6 +48,7 @@ def build_layout(context: OrgContext) -> Layout:
     counts = _item_counts(rng, scale.conversations, scale.items, scale.heavy_conversations)
     last = array("q", (_last_message(rng, start, count, context.anchor_ms)
                        for start, count in zip(created, counts)))
+    _share_some_times(rng, created, last)
     types = array("b", rng.choices(range(len(CONVERSATION_TYPES)), TYPE_WEIGHTS,
                                    k=scale.conversations))
     contacts = array("q", (_contact_for(rng, contact_created, start, kind)
@@ -63,6 +64,13 @@ def _sorted_times(rng: Random, count: int, anchor_ms: int, history_days: int) ->
         if rng.random() < TIE_SHARE:
             seconds[index] = seconds[index - 1]
     return array("q", (second * SECOND_MS for second in seconds))
+
+
+def _share_some_times(rng: Random, created: array, last: array) -> None:
+    # Busy practices see two threads answered in the same millisecond: ties to break by id.
+    for index in range(1, len(last)):
+        if rng.random() < TIE_SHARE and created[index] <= last[index - 1]:
+            last[index] = last[index - 1]
 
 
 def _item_counts(rng: Random, conversations: int, items: int, heavy: int) -> array:

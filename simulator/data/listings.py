@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from simulator.contract import InvalidParameter, JsonRecord, ListQuery, NotFound, Page
-from simulator.data.clock import to_ms
+from simulator.data.clock import parse_rfc3339, to_ms
 from simulator.data.paging import TimeKey, ascending_from, count_from, descending_from, take
 from simulator.data.search import created_time_matcher
 from simulator.data.world import World
@@ -44,9 +44,12 @@ def _param_ms(query: ListQuery, name: str) -> int | None:
     if value is None:
         return None
     try:
-        return to_ms(value)
-    except (TypeError, ValueError) as error:
-        raise InvalidParameter(f"{name} must be a timezone-aware date-time: {error}") from None
+        # The HTTP layer passes datetimes; a raw RFC 3339 string is accepted as well.
+        return parse_rfc3339(value) if isinstance(value, str) else to_ms(value)
+    except (AttributeError, TypeError, ValueError):
+        raise InvalidParameter(
+            f"{name} must be an RFC 3339 date-time with a timezone, such as "
+            f"2026-04-01T00:00:00Z, not {value!r}") from None
 
 
 def list_contacts(world: World, query: ListQuery) -> Page:

@@ -40,14 +40,21 @@ def validator(spec: dict[str, Any], component: str) -> OAS30Validator:
     return OAS30Validator(schema, format_checker=oas30_format_checker)
 
 
-def parent_params(org: SimulatedOrganization) -> dict[str, Any]:
-    """Path ids that sample the richest parents: a contact with links, a busy thread."""
+def parent_params(org: SimulatedOrganization, operation: str) -> dict[str, Any]:
+    """Path ids of parents that have children: a contact with links or conversations."""
     world = org.world
-    contact = next(world.contacts.record(index) for index in range(world.contacts.count)
-                   if world.contacts.record(index)["integrationLinks"])
+    if operation == "ContactConversations":
+        contact_id = next(conversation["associatedContactIds"][0]
+                          for conversation in map(world.conversations.record,
+                                                  range(world.conversations.count))
+                          if conversation["associatedContactIds"])
+    else:
+        contact_id = next(world.contacts.record(index)["id"]
+                          for index in range(world.contacts.count)
+                          if world.contacts.record(index)["integrationLinks"])
     scheduled = world.scheduled_messages[0]
     return {
-        "contactId": contact["id"],
+        "contactId": contact_id,
         "conversationId": scheduled["conversationId"],
         "teamId": world.people.teams[0]["id"],
         "endpointId": world.reference.webhook_endpoints[0]["id"],
@@ -56,7 +63,7 @@ def parent_params(org: SimulatedOrganization) -> dict[str, Any]:
 
 
 def all_records(org: SimulatedOrganization, operation: str) -> list[dict[str, Any]]:
-    query = ListQuery(operation, None, None, parent_params(org), AFTER_ANCHOR)  # type: ignore[arg-type]
+    query = ListQuery(operation, None, None, parent_params(org, operation), AFTER_ANCHOR)  # type: ignore[arg-type]
     return org.list_page(query).records
 
 
