@@ -1,0 +1,119 @@
+"""A simulated practice synced into a real warehouse, then modelled by dbt.
+
+``build_warehouse`` runs the real source over HTTP against the simulator into a DuckDB
+file or a PostgreSQL database, then ``pipelines.transform.run_transform`` (dbt build).
+With a PHI policy the source is protected with ``protect_source`` (until the sync
+runner takes a policy, the windows are run here with the runner's own pieces).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import dlt
+import pytest
+
+from pipelines.destinations import build_target
+from pipelines.options import SyncOptions
+from pipelines.sync import build_pipeline, run_pipeline, run_sync
+from pipelines.transform import TransformResult, run_transform
+from simulator.contract import JsonRecord
+from sources.spruce import spruce_source
+from sources.spruce.phi import PhiPolicy, protect_source
+from sources.spruce.plan import SourcePlan, SyncSession
+
+TOKEN = "test-token"
+HASH_KEY = "analytics-test-hmac-key-0123456789"
+# Soft deletes and contact deletions before the sync: models must flag and drop them.
+PRACTICE_CHANGES = {"deleted_items": 6, "deleted_contacts": 3, "edited_items": 3}
+# One window for the whole history: windowing is the source's concern, not the models'.
+WHOLE_HISTORY = timedelta(days=3650)
+
+
+@dataclass(frozen=True)
+class Practice:
+    """The simulator's organization as a perfect sync must see it."""
+
+    base_url: str
+    truth: Mapping[str, list[JsonRecord]]
+    deleted_item_ids: frozenset[str]
+
+
+@dataclass
+class Warehouse:
+    """A synced and modelled destination, queried through dlt's SQL client."""
+
+    destination: str
+    pipeline: dlt.Pipeline
+    pipelines_dir: Path
+    duckdb_path: Path | None
+    transform: TransformResult
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """The rows of ``sql`` as dicts (models live in schema ``spruce_analytics``)."""
+        with self.pipeline.sql_client() as client, client.execute_query(sql) as cursor:
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def sync_options(root: Path, destination: str) -> SyncOptions:
+    """Options of a test sync whose every file stays under ``root``."""
+    return SyncOptions(destination=destination,  # type: ignore[arg-type]
+                       pipelines_dir=root / "pipelines", duckdb_path=root / "warehouse.duckdb",
+                       first_sync_window=WHOLE_HISTORY)
+
+
+def build_warehouse(
+    root: Path, destination: str, dsn: str | None, practice: Practice, policy: PhiPolicy | None
+) -> Warehouse:
+    """Sync ``practice`` into a fresh destination and build the models on it."""
+    options = sync_options(root, destination)
+    with _sync_environment(root, dsn):
+        if policy is None:
+            run_sync(options, api_token=TOKEN, base_url=practice.base_url)
+        else:
+            _protected_sync(options, practice.base_url, policy)
+    pipeline = _bound_pipeline(options, dsn)
+    return Warehouse(destination, pipeline, root / "pipelines",
+                     options.duckdb_path if destination == "duckdb" else None,
+                     run_transform(pipeline))
+
+
+def _protected_sync(options: SyncOptions, base_url: str, policy: PhiPolicy) -> None:
+    target = build_target(options)
+    pipeline = build_pipeline(options, target)
+    session = SyncSession()
+    plan = SourcePlan(first_sync_window=options.first_sync_window)
+    try:
+        source = spruce_source(api_token=TOKEN, base_url=base_url, plan=plan, session=session)
+        run_pipeline(pipeline, protect_source(source, policy), target, refresh=False)
+    finally:
+        session.close()
+
+
+def _bound_pipeline(options: SyncOptions, dsn: str | None) -> dlt.Pipeline:
+    """The synced pipeline with its credentials bound (tests clear the environment)."""
+    destination = (dlt.destinations.postgres(credentials=dsn) if dsn
+                   else dlt.destinations.duckdb(credentials=str(options.duckdb_path)))
+    return dlt.pipeline(pipeline_name=options.pipeline_name,
+                        pipelines_dir=str(options.pipelines_dir),
+                        destination=destination, dataset_name=options.dataset_name)
+
+
+@contextmanager
+def _sync_environment(root: Path, dsn: str | None) -> Iterator[None]:
+    """What the CLI would provide: dlt's secrets, no telemetry, no stray project config."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("DLT_PROJECT_DIR", str(root))
+        patch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+        patch.setenv("SOURCES__SPRUCE__PHI_HASH_KEY", HASH_KEY)
+        if dsn:
+            patch.setenv("DESTINATION__POSTGRES__CREDENTIALS", dsn)
+        yield
+
