@@ -47,3 +47,18 @@ def conversation_ids(org: SimulatedOrganization, now: datetime, order_by: str = 
 def moment(text: str) -> datetime:
     """An RFC 3339 string of a record as a datetime (to pass as startFrom)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def events(org: SimulatedOrganization, now: datetime, **params: Any) -> list[dict[str, Any]]:
+    """The first webhook endpoint's events at ``now``, each with its payload parsed."""
+    import json
+
+    endpoint = org.world.reference.webhook_endpoints[0]["id"]
+    listed = read_all(org, "ListWebhookEndpointEvents", now, limit=20, endpointId=endpoint,
+                      **params)
+    return [{**event, "payload": json.loads(event["data"])} for event in listed]
+
+
+def events_since(org: SimulatedOrganization, before: int, now: datetime) -> list[dict[str, Any]]:
+    """The payloads of events logged after the first ``before`` events."""
+    return [event["payload"] for event in events(org, now)[before:]]
