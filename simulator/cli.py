@@ -123,15 +123,18 @@ def _serve_until_stopped(settings: SimulatorSettings) -> None:
         simulator = Simulator(settings)
     except (KeyError, ValueError) as error:
         raise typer.BadParameter(f"cannot build the organization: {error}") from None
+    stopped = _stop_on_signals()  # before the URL is printed: a caller may stop us at once
     with simulator.running() as base_url:
         typer.echo(base_url)
         sys.stdout.flush()
         typer.echo(f"serving scale {settings.scale!r} seed {settings.seed}; "
                    f"{len(settings.tokens)} token(s); Ctrl-C stops", err=True)  # fmt: skip
-        _wait_for_stop()
+        while not stopped.wait(0.5):
+            pass
 
 
-def _wait_for_stop() -> None:
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM, for a clean stop instead of a traceback."""
     stopped = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -139,8 +142,7 @@ def _wait_for_stop() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    while not stopped.wait(0.5):
-        pass
+    return stopped
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -25,46 +26,28 @@ def admin_client(simulator: Simulator) -> httpx.Client:
     return httpx.Client(base_url=simulator.admin_url, timeout=30.0)
 
 
-def first_id(client: httpx.Client, path: str, envelope: str, **params: Any) -> str:
-    """The id of the first record a listing returns."""
-    response = client.get(path, params=params)
-    response.raise_for_status()
-    return str(response.json()[envelope][0]["id"])
-
-
-def conversation_with_items(client: httpx.Client, at_least: int) -> str:
-    """A conversation holding ``at_least`` items (read through the API)."""
-    token = None
-    while True:
-        params = {"orderBy": "created", "pageSize": 200}
-        if token:
-            params = {"orderBy": "created", "paginationToken": token, "pageSize": 200}
-        page = client.get("/conversations", params=params).json()
-        for conversation in page["conversations"]:
-            items = client.get(f"/conversations/{conversation['id']}/items", params={"pageSize": 1})
-            if items.json()["totalCount"] >= at_least:
-                return str(conversation["id"])
-        token = page.get("paginationToken")
-        assert page["hasMore"] and token, f"no conversation has {at_least} items"
-
-
 def read_pages(
     client: httpx.Client, path: str, envelope: str, params: dict[str, Any],
-    between_pages: Any = None,
+    between_pages: Callable[[], object] | None = None, method: str = "GET",
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Every record of a paged listing; ``between_pages()`` runs after each page."""
+    """Every record of a paged listing; ``between_pages()`` runs after each page.
+
+    A POST (contact search) sends an empty structured search as its body.
+    """
+    body = {"structured": {}} if method == "POST" else None
     records: list[dict[str, Any]] = []
-    response = client.get(path, params=params)
+    response = client.request(method, path, params=params, json=body)
     while True:
         assert response.status_code == 200, response.text
-        body = response.json()
-        records += body[envelope]
-        if not body["hasMore"]:
+        page = response.json()
+        records += page[envelope]
+        if not page["hasMore"]:
             return records
         if between_pages is not None:
             between_pages()
         follow = {key: value for key, value in params.items() if key != "startFrom"}
-        response = client.get(path, params={**follow, "paginationToken": body["paginationToken"]})
+        follow["paginationToken"] = page["paginationToken"]
+        response = client.request(method, path, params=follow, json=body)
 
 
 def assert_spruce_error(response: httpx.Response, status: int, *words: str) -> None:

@@ -1,0 +1,78 @@
+"""``serve`` on the command line: a real process, a printed URL, a clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.simulator.http.wire import bearer
+
+SERVE = [sys.executable, "-m", "simulator.cli", "serve", "--port", "0", "--scale", "tiny"]
+STARTUP_SECONDS = 60
+
+
+@pytest.fixture
+def serve(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``serve`` with the test's extra arguments; yields the process and its base URL."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    process = subprocess.Popen(
+        SERVE + list(request.param), cwd=root, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        yield process, process.stdout.readline().strip()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(STARTUP_SECONDS)
+
+
+@pytest.mark.parametrize(
+    "serve", [["--token", "one", "--token", "two", "--rate-limit", "50", "--window", "5"]],
+    indirect=True,
+)  # fmt: skip
+def test_serve_prints_its_url_and_answers_with_its_settings(
+    serve: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, base_url = serve
+    assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+    for token in ("one", "two"):
+        response = httpx.get(base_url + "/organization", headers=bearer(token))
+        assert response.status_code == 200
+    assert response.headers["s-ratelimit-limit"] == "50"
+    assert httpx.get(base_url + "/organization", headers=bearer("three")).status_code == 403
+
+
+@pytest.mark.parametrize("serve", [["--fault-next", "Organization:503=1"]], indirect=True)
+def test_serve_switches_faults_on_from_flags(serve: tuple[subprocess.Popen[str], str]) -> None:
+    _, base_url = serve
+    statuses = [httpx.get(base_url + "/organization", headers=bearer("demo-token")).status_code
+                for _ in range(2)]  # fmt: skip
+    assert statuses == [503, 200]
+
+
+def test_serve_stops_on_ctrl_c() -> None:
+    process = subprocess.Popen(SERVE, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.readline().startswith("http://")
+    process.send_signal(signal.SIGINT)
+    assert process.wait(STARTUP_SECONDS) == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [(["--fault", "teapot=0.5"], ["teapot", "KIND"]), (["--fault", "503=often"], ["often"]),
+     (["--rate-limit", "5", "--exhausted-status", "500"], ["429 or 503"]),
+     (["--scale", "gigantic"], ["gigantic", "tiny"])],
+)  # fmt: skip
+def test_bad_flags_fail_with_the_reason(arguments: list[str], words: list[str]) -> None:
+    result = subprocess.run(SERVE + arguments, text=True, capture_output=True, timeout=STARTUP_SECONDS)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in result.stderr

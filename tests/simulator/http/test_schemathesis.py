@@ -1,0 +1,40 @@
+"""Schemathesis against Spruce's OpenAPI: generated GET requests get conforming answers.
+
+Checked: no 5xx, a JSON content type, and bodies that match the schema of their status
+(undeclared statuses such as 404 on GET /phonelines/{id} are Spruce's documented
+behaviour, so status-code conformance is not checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+)
+
+from simulator import Simulator
+from tests.fixtures.simulator import TEST_SETTINGS, TEST_TOKEN
+from tests.simulator.http.spec import SPEC_PATH
+from tests.simulator.http.wire import bearer
+
+SCHEMA = schemathesis.openapi.from_path(SPEC_PATH).include(method="GET")
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    simulator = Simulator(TEST_SETTINGS)
+    with simulator.running() as base_url:
+        yield base_url
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+def test_generated_requests_get_conforming_answers(case: schemathesis.Case, base_url: str) -> None:
+    case.call_and_validate(base_url=base_url, headers=bearer(TEST_TOKEN), checks=CHECKS)
