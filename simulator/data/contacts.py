@@ -7,14 +7,14 @@ listing order (id ascending) is index order and a page resumes from a decoded id
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from simulator.contract import JsonRecord
 from simulator.data.cache import LruCache
 from simulator.data.contact_records import ContactReferences, generate_contact
 from simulator.data.context import OrgContext
 from simulator.data.drift import Drift
-from simulator.data.settings import RECORD_CACHE_SIZE
+from simulator.data.settings import RECORD_CACHE_SIZE, SEARCH_CACHE_SIZE
 
 
 class ContactStore:
@@ -30,6 +30,8 @@ class ContactStore:
         self._type_changes: dict[int, int] = {}
         self.deleted: set[int] = set()
         self._cache: LruCache[int, JsonRecord] = LruCache(RECORD_CACHE_SIZE)
+        # Searches page through the same result set: keep the last few, until contacts change.
+        self._searches: LruCache[str, list[int]] = LruCache(SEARCH_CACHE_SIZE)
 
     @property
     def count(self) -> int:
@@ -66,6 +68,11 @@ class ContactStore:
         deleted = self.deleted
         return (index for index in range(start, self.count) if index not in deleted)
 
+    def matching(self, key: str, matches: Callable[[int], bool]) -> list[int]:
+        """Live contacts (ascending) whose created time ``matches``; cached under ``key``."""
+        return self._searches.get_or_make(key, lambda _: [
+            index for index in self.live_from(0) if matches(self.created[index])])
+
     def replace(self, index: int, record: JsonRecord) -> None:
         """Store an edited record for ``index`` (in its generated types, no new fields)."""
         self._current[index] = record
@@ -78,12 +85,14 @@ class ContactStore:
     def append(self, created_ms: int) -> int:
         """A new contact created at ``created_ms``; returns its index."""
         self.created.append(created_ms)
+        self._searches.clear()
         index = self.count - 1
         self.replace(index, self._generate(index))
         return index
 
     def delete(self, index: int) -> None:
         self.deleted.add(index)
+        self._searches.clear()
 
     def new_id(self, index: int) -> str:
         return self._context.codecs.contact.make(index)

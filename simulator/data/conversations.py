@@ -45,6 +45,7 @@ class ConversationStore:
         self._cache: LruCache[int, JsonRecord] = LruCache(RECORD_CACHE_SIZE)
         self.by_created: list[TimeKey] = sorted(zip(self.created, range(len(self.created))))
         self.by_last: list[TimeKey] = sorted(zip(self.last, range(len(self.last))))
+        self._by_contact: dict[str, list[int]] | None = None
 
     @property
     def count(self) -> int:
@@ -80,6 +81,23 @@ class ConversationStore:
             return None
         return index
 
+    def of_contact(self, contact_id: str) -> list[int]:
+        """Indices of the conversations associated with a contact, oldest first."""
+        if self._by_contact is None:
+            self._by_contact = {}
+            make = self._context.codecs.contact.make
+            for index, contact in enumerate(self._layout.conversation_contacts):
+                if contact >= 0:
+                    self._by_contact.setdefault(make(contact), []).append(index)
+            for index, record in self._added.items():
+                self._index_contacts(index, record)
+        return self._by_contact.get(contact_id, [])
+
+    def _index_contacts(self, index: int, record: JsonRecord) -> None:
+        if self._by_contact is not None:
+            for contact_id in record.get("associatedContactIds", ()):
+                self._by_contact.setdefault(contact_id, []).append(index)
+
     def is_visible(self, index: int, now_ms: int) -> bool:
         """Whether listings at ``now_ms`` show the conversation (eventual consistency)."""
         shown_from = self.pending.get(index)
@@ -107,6 +125,7 @@ class ConversationStore:
         self.created.append(created_ms)
         self.last.append(created_ms)
         self._added[index] = record_for(index)
+        self._index_contacts(index, self._added[index])
         self._type_changes[index] = self._drift.active("conversations")
         insort(self.by_created, (created_ms, index))
         insort(self.by_last, (created_ms, index))

@@ -71,15 +71,6 @@ class EventLog:
         ceiling = now_ms + 1 if end_ms is None else min(end_ms, now_ms + 1)
         return bisect_left(self._keys, (floor, -1)), bisect_left(self._keys, (ceiling, -1))
 
-    def position_after(self, endpoint: int, event_id: str) -> int:
-        """The position just after the event ``event_id`` of ``endpoint``."""
-        number = self._context.codecs.event.parse(event_id)
-        sequence = -1 if number is None else number - endpoint * ENDPOINT_ID_SPAN
-        for position, key in enumerate(self._keys):
-            if key[1] == sequence:
-                return position + 1
-        return 0
-
     def record(self, endpoint: int, event: LoggedEvent) -> JsonRecord:
         """The event as ``endpoint`` lists it, with its delivery state."""
         event_id = self._context.codecs.event.make(endpoint * ENDPOINT_ID_SPAN + event.sequence)

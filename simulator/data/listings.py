@@ -8,8 +8,11 @@ reference lists ``[id]`` (they are listed by id).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
+
+import orjson
 
 from simulator.contract import InvalidParameter, JsonRecord, ListQuery, NotFound, Page
 from simulator.data.clock import parse_rfc3339, to_ms
@@ -52,12 +55,17 @@ def _param_ms(query: ListQuery, name: str) -> int | None:
             f"2026-04-01T00:00:00Z, not {value!r}") from None
 
 
+def _after_contact(world: World, query: ListQuery) -> int:
+    """The index of the contact a page resumes after (-1 for the first page)."""
+    if not query.after:
+        return -1
+    index = world.context.codecs.contact.parse(str(query.after[0]))
+    return -1 if index is None else index
+
+
 def list_contacts(world: World, query: ListQuery) -> Page:
     contacts = world.contacts
-    start = 0
-    if query.after:
-        start = (world.context.codecs.contact.parse(str(query.after[0])) or 0) + 1
-    chosen, has_more = take(contacts.live_from(start), query.limit)
+    chosen, has_more = take(contacts.live_from(_after_contact(world, query) + 1), query.limit)
     records = [contacts.record(index) for index in chosen]
     last_key = [records[-1]["id"]] if records else None
     return Page(records, last_key, has_more, contacts.live_count)
@@ -65,35 +73,36 @@ def list_contacts(world: World, query: ListQuery) -> Page:
 
 def search_contacts(world: World, query: ListQuery) -> Page:
     contacts = world.contacts
-    matches = created_time_matcher(query.params.get("search") or {})
-    start = 0
-    if query.after:
-        start = (world.context.codecs.contact.parse(str(query.after[0])) or 0) + 1
-    created = contacts.created
-    matching = (index for index in contacts.live_from(start) if matches(created[index]))
-    chosen, has_more = take(matching, query.limit)
+    search = query.params.get("search") or {}
+    matching = contacts.matching(orjson.dumps(search, option=orjson.OPT_SORT_KEYS).decode(),
+                                 created_time_matcher(search))
+    start = bisect_right(matching, _after_contact(world, query))
+    chosen, has_more = take((matching[i] for i in range(start, len(matching))), query.limit)
     records = [contacts.record(index) for index in chosen]
     last_key = [records[-1]["id"]] if records else None
-    total = sum(1 for index in contacts.live_from(0) if matches(created[index]))
-    return Page(records, last_key, has_more, total)
+    return Page(records, last_key, has_more, len(matching))
+
+
+def _parent(query: ListQuery, name: str, find: Callable[[str], int | None], kind: str) -> int:
+    """The index of the listing's parent record named by path parameter ``name``."""
+    parent_id = str(query.params.get(name, ""))
+    index = find(parent_id)
+    if index is None:
+        raise NotFound(f"{kind} {parent_id} not found")
+    return index
 
 
 def _contact_index(world: World, query: ListQuery) -> int:
-    contact_id = str(query.params.get("contactId", ""))
-    index = world.contacts.index_of(contact_id)
-    if index is None:
-        raise NotFound(f"contact {contact_id} not found")
-    return index
+    return _parent(query, "contactId", world.contacts.index_of, "contact")
 
 
 def contact_conversations(world: World, query: ListQuery) -> Page:
     contact_id = world.contacts.record(_contact_index(world, query))["id"]
     conversations = world.conversations
     now_ms = to_ms(query.now)
-    found = [conversations.record(index) for _, index in conversations.by_created
-             if conversations.is_visible(index, now_ms)
-             and contact_id in conversations.record(index).get("associatedContactIds", ())]
-    return everything(found)
+    return everything([conversations.record(index)
+                       for index in conversations.of_contact(contact_id)
+                       if conversations.is_visible(index, now_ms)])
 
 
 def contact_integration_links(world: World, query: ListQuery) -> Page:
@@ -127,11 +136,7 @@ def _last(chosen: list[TimeKey]) -> list[int] | None:
 
 
 def _conversation_index(world: World, query: ListQuery) -> int:
-    conversation_id = str(query.params.get("conversationId", ""))
-    index = world.conversations.index_of(conversation_id)
-    if index is None:
-        raise NotFound(f"conversation {conversation_id} not found")
-    return index
+    return _parent(query, "conversationId", world.conversations.index_of, "conversation")
 
 
 def conversation_items(world: World, query: ListQuery) -> Page:

@@ -32,6 +32,9 @@ THREAD_CACHE_SIZE = 512
 # Generated contact and conversation records kept in memory.
 RECORD_CACHE_SIZE = 4096
 
+# Contact searches whose matching ids are kept while paging.
+SEARCH_CACHE_SIZE = 8
+
 # Default lateness of ``late_items`` in ``advance``.
 DEFAULT_LATE_BY_SECONDS = 60
 
