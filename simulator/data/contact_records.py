@@ -9,6 +9,7 @@ from simulator.contract import JsonRecord
 from simulator.data.clock import rfc3339, rfc3339_date
 from simulator.data.context import OrgContext
 from simulator.data.settings import DAY_MS
+from simulator.data.weighted import Weighted
 from simulator.data.text import (
     COMPANIES,
     FIELD_VALUES,
@@ -20,7 +21,11 @@ from simulator.data.text import (
 )
 
 AREA_CODES = ("206", "425", "503", "415", "212", "305", "512", "773")
-CATEGORY_WEIGHTS = {"patient": 80, "professional": 12, "clinic": 4, "unknown": 4}
+CATEGORIES = Weighted(("patient", "professional", "clinic", "unknown"), (80, 12, 4, 4))
+GENDERS = Weighted(("female", "male", "other", "unknown"), (46, 44, 4, 6))
+PHONE_COUNTS = Weighted((0, 1, 2), (5, 75, 20))
+TAG_COUNTS = Weighted((0, 1, 2, 3), (40, 35, 18, 7))
+CUSTOM_FIELD_COUNTS = Weighted((0, 1), (85, 15))
 INTEGRATION_TYPES = ("elation", "hint", "athena", "custom")
 # Contact-level ids (phones, e-mails, faxes, custom fields) per contact index.
 SUB_IDS_PER_CONTACT = 16
@@ -47,7 +52,7 @@ def generate_contact(
 ) -> JsonRecord:
     """Contact number ``index``; optional fields are absent as often as in real exports."""
     rng = context.rng("contact", index)
-    category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
+    category = CATEGORIES.pick(rng)
     contact_id = context.codecs.contact.make(index)
     record: JsonRecord = {"id": contact_id, "object": "contact", "category": category}
     record.update(_names(rng, category, context.anchor_ms))
@@ -100,7 +105,7 @@ def _names(rng: Random, category: str, anchor_ms: int) -> JsonRecord:
 
 
 def _gender(rng: Random) -> JsonRecord:
-    gender = rng.choices(("female", "male", "other", "unknown"), (46, 44, 4, 6))[0]
+    gender = GENDERS.pick(rng)
     details: JsonRecord = {"gender": gender}
     if gender == "other":
         details["genderDetail"] = rng.choice(GENDER_DETAILS)
@@ -110,7 +115,7 @@ def _gender(rng: Random) -> JsonRecord:
 
 
 def _phones(rng: Random, sub_ids: _SubIds, category: str) -> list[JsonRecord]:
-    count = 1 if category == "unknown" else rng.choices((0, 1, 2), (5, 75, 20))[0]
+    count = 1 if category == "unknown" else PHONE_COUNTS.pick(rng)
     phones = []
     for label in ("Cell", "Home")[:count]:
         value, display = phone_number(rng)
@@ -158,10 +163,10 @@ def display_name(record: JsonRecord) -> str:
 
 
 def _fields(rng: Random, references: ContactReferences, sub_ids: _SubIds) -> JsonRecord:
-    tags = rng.sample(references.contact_tags, rng.choices((0, 1, 2, 3), (40, 35, 18, 7))[0])
+    tags = rng.sample(references.contact_tags, TAG_COUNTS.pick(rng))
     custom = [
         {"id": sub_ids.custom_field(), "name": "Notes", "value": rng.choice(FIELD_VALUES)}
-        for _ in range(rng.choices((0, 1), (85, 15))[0])
+        for _ in range(CUSTOM_FIELD_COUNTS.pick(rng))
     ]
     organization_fields = [
         {"id": field["id"], "name": field["name"], "value": rng.choice(FIELD_VALUES)}

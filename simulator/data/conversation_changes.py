@@ -8,8 +8,10 @@ from simulator.data.conversation_records import ConversationSeed, generate_conve
 from simulator.data.item_changes import add_item
 from simulator.data.layout import CONVERSATION_TYPES, TYPE_WEIGHTS
 from simulator.data.text import SUBJECTS
+from simulator.data.weighted import Weighted
 
 ITEMS_PER_NEW_CONVERSATION = (1, 4)
+CONVERSATION_KINDS = Weighted(CONVERSATION_TYPES, TYPE_WEIGHTS)
 
 
 def new_conversations(run: ChangeRun, count: int) -> None:
@@ -27,7 +29,7 @@ def new_conversations(run: ChangeRun, count: int) -> None:
 
 def _new_record(run: ChangeRun, index: int) -> JsonRecord:
     world = run.world
-    kind = run.rng.choices(CONVERSATION_TYPES, TYPE_WEIGHTS)[0]
+    kind = CONVERSATION_KINDS.pick(run.rng)
     contact_index = run.live_contact() if kind not in ("team", "note") else None
     contact = world.contacts.record(contact_index) if contact_index is not None else None
     seed = ConversationSeed(index, kind, run.now_ms, run.now_ms, contact)

@@ -10,8 +10,10 @@ from simulator.data.clock import rfc3339
 from simulator.data.context import OrgContext
 from simulator.data.people import People
 from simulator.data.reference import Reference
+from simulator.data.weighted import Weighted
 from simulator.data.text import COMPANIES, CONVERSATION_TITLES, SUBJECTS
 
+TAG_COUNTS = Weighted((0, 1, 2), (60, 30, 10))
 PARTICIPANT_CHANNEL = {"phone": "phone", "email": "email", "fax": "fax", "secure": "secure",
                        "other": "phone"}
 
@@ -68,7 +70,7 @@ def _subtitle(seed: ConversationSeed) -> str:
 
 
 def _tags(rng: Random, reference: Reference) -> list[JsonRecord]:
-    count = rng.choices((0, 1, 2), (60, 30, 10))[0]
+    count = TAG_COUNTS.pick(rng)
     return sorted(rng.sample(reference.conversation_tags, count), key=lambda tag: str(tag["id"]))
 
 

@@ -10,6 +10,7 @@ from simulator.data.clock import rfc3339
 from simulator.data.context import OrgContext
 from simulator.data.media import unsigned
 from simulator.data.people import People
+from simulator.data.weighted import Weighted, pick
 from simulator.data.text import NOTE_MESSAGES, PATIENT_MESSAGES, TEAM_MESSAGES, message_text
 
 ATTACHMENTS = (
@@ -20,6 +21,8 @@ ATTACHMENTS = (
     ("video", "video/mp4", "exercise.mp4"),
     ("audio", "audio/mpeg", "message.mp3"),
 )
+
+TRANSCRIPTION_STATUSES = Weighted(("completed", "noSpeech", "failed"), (85, 10, 5))
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,8 @@ def item_times(rng: Random, seed: ThreadSeed) -> list[int]:
     """``count`` ascending times from the conversation's creation to its last message."""
     if seed.count == 1:
         return [seed.created_ms]
-    middle = sorted(rng.randrange(seed.created_ms, seed.last_ms + 1)
-                    for _ in range(seed.count - 2))
+    start, span, draw = seed.created_ms, seed.last_ms - seed.created_ms + 1, rng.random
+    middle = sorted(start + int(draw() * span) for _ in range(seed.count - 2))
     return [seed.created_ms, *middle, seed.last_ms]
 
 
@@ -115,11 +118,11 @@ def _author(
         if "contact" in participants[0]:
             author["id"] = participants[0]["contact"]
         return author
-    teammate = rng.choice(people.teammates)
+    teammate = pick(rng, people.teammates)
     author = {"id": teammate["id"], "displayName": teammate["displayName"]}
     if rng.random() < 0.2:
-        author["deviceInformation"] = {"platform": rng.choice(("iOS", "Android", "web")),
-                                       "appVersion": f"5.{rng.randrange(40)}.0"}
+        author["deviceInformation"] = {"platform": pick(rng, ("iOS", "Android", "web")),
+                                       "appVersion": f"5.{int(rng.random() * 40)}.0"}
     return author
 
 
@@ -183,7 +186,7 @@ def _call_event(
 def _voicemail(
     context: OrgContext, record: JsonRecord, draft: ItemDraft, rng: Random
 ) -> JsonRecord:
-    status = rng.choices(("completed", "noSpeech", "failed"), (85, 10, 5))[0]
+    status = TRANSCRIPTION_STATUSES.pick(rng)
     transcription_id = context.codecs.transcription.make(draft.conversation, draft.sequence)
     transcription: JsonRecord = {"id": transcription_id,
                                  "status": status}

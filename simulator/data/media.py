@@ -21,6 +21,9 @@ from simulator.data.settings import (
 )
 
 
+MEDIA_KEYS = ("attachments", "event")
+
+
 def unsigned(path: str) -> JsonRecord:
     """A ``signedUrl`` placeholder for the media at ``path`` (signed when served)."""
     return {"url": f"{MEDIA_BASE_URL}/{path}", "expiresAt": ""}
@@ -30,7 +33,11 @@ def signed(record: JsonRecord, now_ms: int, secret: bytes) -> JsonRecord:
     """A copy of ``record`` whose signed URLs are valid from ``now_ms``."""
     bucket_seconds = now_ms // SECOND_MS // SIGNED_URL_BUCKET_SECONDS * SIGNED_URL_BUCKET_SECONDS
     expires = bucket_seconds + SIGNED_URL_LIFETIME_SECONDS
-    result: JsonRecord = _resigned(record, expires, secret)
+    # Only attachments and call events hold media: copy the rest by reference.
+    result = dict(record)
+    for key in MEDIA_KEYS:
+        if record.get(key):
+            result[key] = _resigned(record[key], expires, secret)
     return result
 
 

@@ -105,7 +105,9 @@ def person_name(rng: Random) -> tuple[str, str]:
 
 def message_text(rng: Random, pool: tuple[str, ...]) -> str:
     """One message from ``pool`` with its placeholders filled in."""
-    template = rng.choice(pool)
+    template = pool[int(rng.random() * len(pool))]
+    if "{" not in template:
+        return template
     return template.format(
         name=rng.choice(GIVEN_NAMES),
         day=rng.choice(("Monday", "Tuesday", "Friday")),
