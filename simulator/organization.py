@@ -76,7 +76,8 @@ class SimulatedOrganization:
     def advance(self, change: dict[str, Any], now: datetime) -> dict[str, Any]:
         """Apply ``change`` at ``now`` (keys in ``simulator.data.changes``); a summary.
 
-        Raises ValueError naming the offending key for a malformed change.
+        Raises ValueError naming the offending key for a malformed change (TypeError
+        when ``change`` is not a dict).
         """
         with self._lock:
             return apply_change(self._world, change, to_ms(now))

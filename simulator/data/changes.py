@@ -60,7 +60,7 @@ def apply_change(world: World, change: dict[str, Any], now_ms: int) -> dict[str,
 
 def _check_keys(change: dict[str, Any]) -> None:
     if not isinstance(change, dict):
-        raise ValueError(f"a change must be a JSON object, not {type(change).__name__}")
+        raise TypeError(f"a change must be a JSON object, not {type(change).__name__}")
     unknown = sorted(set(change) - set(COUNT_CHANGES) - set(OTHER_KEYS))
     if unknown:
         known = ", ".join([*COUNT_CHANGES, *OTHER_KEYS])

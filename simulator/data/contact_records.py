@@ -9,7 +9,6 @@ from simulator.contract import JsonRecord
 from simulator.data.clock import rfc3339, rfc3339_date
 from simulator.data.context import OrgContext
 from simulator.data.settings import DAY_MS
-from simulator.data.weighted import Weighted
 from simulator.data.text import (
     COMPANIES,
     FIELD_VALUES,
@@ -19,6 +18,7 @@ from simulator.data.text import (
     ascii_slug,
     person_name,
 )
+from simulator.data.weighted import Weighted
 
 AREA_CODES = ("206", "425", "503", "415", "212", "305", "512", "773")
 CATEGORIES = Weighted(("patient", "professional", "clinic", "unknown"), (80, 12, 4, 4))

@@ -20,7 +20,7 @@ from simulator.data.settings import RECORD_CACHE_SIZE, SEARCH_CACHE_SIZE
 class ContactStore:
     """Every contact of the organization, live or deleted, by index."""
 
-    def __init__(self, context: OrgContext, references: ContactReferences, created: array,
+    def __init__(self, context: OrgContext, references: ContactReferences, created: array[int],
                  drift: Drift) -> None:
         self._context = context
         self._references = references

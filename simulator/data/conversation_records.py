@@ -10,8 +10,8 @@ from simulator.data.clock import rfc3339
 from simulator.data.context import OrgContext
 from simulator.data.people import People
 from simulator.data.reference import Reference
-from simulator.data.weighted import Weighted
 from simulator.data.text import COMPANIES, CONVERSATION_TITLES, SUBJECTS
+from simulator.data.weighted import Weighted
 
 TAG_COUNTS = Weighted((0, 1, 2), (60, 30, 10))
 PARTICIPANT_CHANNEL = {"phone": "phone", "email": "email", "fax": "fax", "secure": "secure",

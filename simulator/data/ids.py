@@ -89,4 +89,5 @@ class ItemIdCodec:
         number = self._codec.parse(record_id)
         if number is None:
             return None
-        return divmod(number, 32**self.SEQUENCE_WIDTH)
+        conversation, sequence = divmod(number, 32**self.SEQUENCE_WIDTH)
+        return conversation, sequence

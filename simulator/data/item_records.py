@@ -10,8 +10,8 @@ from simulator.data.clock import rfc3339
 from simulator.data.context import OrgContext
 from simulator.data.media import unsigned
 from simulator.data.people import People
-from simulator.data.weighted import Weighted, pick
 from simulator.data.text import NOTE_MESSAGES, PATIENT_MESSAGES, TEAM_MESSAGES, message_text
+from simulator.data.weighted import Weighted, pick
 
 ATTACHMENTS = (
     ("image", "image/jpeg", "photo.jpg"),

@@ -30,12 +30,12 @@ TIE_SHARE = 0.05
 class Layout:
     """Per-record facts for every generated contact and conversation (by index)."""
 
-    contact_created: array  # ms, ascending with the index
-    conversation_created: array  # ms, ascending with the index
-    conversation_last: array  # ms of the newest generated item
-    item_counts: array
-    conversation_types: array  # index into CONVERSATION_TYPES
-    conversation_contacts: array  # contact index, -1 for internal conversations
+    contact_created: array[int]  # ms, ascending with the index
+    conversation_created: array[int]  # ms, ascending with the index
+    conversation_last: array[int]  # ms of the newest generated item
+    item_counts: array[int]
+    conversation_types: array[int]  # index into CONVERSATION_TYPES
+    conversation_contacts: array[int]  # contact index, -1 for internal conversations
 
 
 def build_layout(context: OrgContext) -> Layout:
@@ -56,7 +56,7 @@ def build_layout(context: OrgContext) -> Layout:
     return Layout(contact_created, created, last, counts, types, contacts)
 
 
-def _sorted_times(rng: Random, count: int, anchor_ms: int, history_days: int) -> array:
+def _sorted_times(rng: Random, count: int, anchor_ms: int, history_days: int) -> array[int]:
     earliest = anchor_ms - history_days * DAY_MS
     latest = anchor_ms - 2 * HOUR_MS
     seconds = sorted(rng.randrange(earliest, latest) // SECOND_MS for _ in range(count))
@@ -66,14 +66,14 @@ def _sorted_times(rng: Random, count: int, anchor_ms: int, history_days: int) ->
     return array("q", (second * SECOND_MS for second in seconds))
 
 
-def _share_some_times(rng: Random, created: array, last: array) -> None:
+def _share_some_times(rng: Random, created: array[int], last: array[int]) -> None:
     # Busy practices see two threads answered in the same millisecond: ties to break by id.
     for index in range(1, len(last)):
         if rng.random() < TIE_SHARE and created[index] <= last[index - 1]:
             last[index] = last[index - 1]
 
 
-def _item_counts(rng: Random, conversations: int, items: int, heavy: int) -> array:
+def _item_counts(rng: Random, conversations: int, items: int, heavy: int) -> array[int]:
     heavy_indices = set(rng.sample(range(conversations), heavy)) if heavy else set()
     heavy_counts = {index: rng.randint(*HEAVY_ITEMS) for index in heavy_indices}
     light = max(conversations - heavy, 1)
@@ -90,7 +90,7 @@ def _last_message(rng: Random, created_ms: int, count: int, anchor_ms: int) -> i
     return created_ms + (int(room * rng.random() ** 3) // SECOND_MS) * SECOND_MS + count
 
 
-def _contact_for(rng: Random, contact_created: array, created_ms: int, kind: int) -> int:
+def _contact_for(rng: Random, contact_created: array[int], created_ms: int, kind: int) -> int:
     if CONVERSATION_TYPES[kind] not in EXTERNAL_TYPES or not contact_created:
         return -1
     # A contact that already existed when the conversation started.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.contract import Gone, JsonRecord, NotFound
-from simulator.data.clock import to_ms
 from simulator.data.settings import LEGACY_TRANSCRIPTION_CUTOFF, LEGACY_TRANSCRIPTION_MESSAGE
 from simulator.data.text import PATIENT_MESSAGES, message_text
 from simulator.data.world import World
@@ -50,10 +49,11 @@ def conversation_item(world: World, record_id: str, now_ms: int) -> JsonRecord:
 
 
 def transcription(world: World, record_id: str, now_ms: int) -> JsonRecord:
-    parsed = world.context.codecs.transcription.parse(record_id)
-    item_id = world.context.codecs.item.make(*parsed) if parsed else ""
+    place = world.context.codecs.transcription.parse(record_id)
     try:
-        item = conversation_item(world, item_id, now_ms)
+        if place is None:
+            raise NotFound(record_id)
+        item = conversation_item(world, world.context.codecs.item.make(*place), now_ms)
     except NotFound:
         raise NotFound(f"transcription {record_id} not found") from None
     voicemail = (item.get("event") or {}).get("data", {}).get("voicemail")
@@ -61,12 +61,14 @@ def transcription(world: World, record_id: str, now_ms: int) -> JsonRecord:
         raise NotFound(f"transcription {record_id} not found")
     if item["createdAt"] < LEGACY_TRANSCRIPTION_CUTOFF.strftime("%Y-%m-%dT%H:%M:%S.000Z"):
         raise Gone(LEGACY_TRANSCRIPTION_MESSAGE)
-    return _transcription_record(world, record_id, voicemail["transcription"]["status"])
+    return _transcription_record(world, record_id, place,
+                                 voicemail["transcription"]["status"])
 
 
-def _transcription_record(world: World, record_id: str, status: str) -> JsonRecord:
-    rng = world.context.rng("transcription", world.context.codecs.transcription.parse(record_id)
-                            [0] if world.context.codecs.transcription.parse(record_id) else 0)
+def _transcription_record(world: World, record_id: str, place: tuple[int, int], status: str
+                          ) -> JsonRecord:
+    conversation, sequence = place
+    rng = world.context.rng("transcription", conversation * 32**5 + sequence)
     text = message_text(rng, PATIENT_MESSAGES) if status == "completed" else ""
     record: JsonRecord = {"id": record_id, "status": status, "text": text}
     if status == "completed":
@@ -95,5 +97,3 @@ def look_up(world: World, operation: str, record_id: str, now_ms: int) -> JsonRe
         raise ValueError(f"unknown get operation {operation!r}: choose one of {list(LOOKUPS)}")
     return lookup(world, record_id, now_ms)
 
-
-__all__ = ["look_up", "LOOKUPS", "to_ms"]

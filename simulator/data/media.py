@@ -20,7 +20,6 @@ from simulator.data.settings import (
     SIGNED_URL_LIFETIME_SECONDS,
 )
 
-
 MEDIA_KEYS = ("attachments", "event")
 
 

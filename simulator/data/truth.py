@@ -82,7 +82,7 @@ def _item_ids(world: World, now_ms: int) -> Iterator[str]:
 
 def ground_truth_ids(world: World, now_ms: int) -> dict[str, set[str]]:
     """The ids of ``ground_truth``'s rows per table, without building the records."""
-    contacts, conversations = world.contacts, world.conversations
+    contacts = world.contacts
     make_contact, make_conversation = contacts.new_id, world.context.codecs.conversation.make
     ids = {
         "contacts": {make_contact(index) for index in contacts.live_from(0)},
