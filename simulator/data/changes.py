@@ -10,8 +10,19 @@ A change is a dict whose keys are all optional::
     type_change                {"resource": "conversations", "field": "title"}
     consistency_delay_seconds  (this change's delay before new records are listed)
 
-Resources are contacts | conversations | conversation_items. The summary lists the
-ids created, edited, deleted (merges as {"from", "into"}) per kind, and the drift.
+Resources are contacts | conversations | conversation_items. The summary, for example::
+
+    {"contacts": {"created": [ids], "edited": [ids], "deleted": [ids],
+                  "merged": [{"from": loser id, "into": winner id}]},
+     "conversations": {"created": [ids], "edited": [ids]},
+     "conversation_items": {"created": [ids], "edited": [ids], "deleted": [ids],
+                            "restored": [ids]},
+     "drift": {"new_field": {...}, "type_change": {...}},
+     "visibleFrom": "2026-11-02T10:00:30.000Z"}
+
+Kinds and actions with nothing to report are absent. Records are chosen with the
+organization's seeded RNG; when none qualifies (nothing deleted to restore), fewer
+than asked are changed and the summary says which.
 """
 
 from __future__ import annotations

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.contract import JsonRecord
 from simulator.data.change_context import ChangeRun
 from simulator.data.contact_records import display_name, phone_number
 from simulator.data.text import FAMILY_NAMES, FIELD_VALUES, PRONOUNS
+from simulator.data.weighted import pick
 
 
 def new_contacts(run: ChangeRun, count: int) -> None:
@@ -27,27 +30,48 @@ def edited_contacts(run: ChangeRun, count: int) -> None:
 
 
 def _edited(run: ChangeRun, record: JsonRecord) -> JsonRecord:
-    """One realistic edit: a name, a tag, a phone number or a field value."""
-    reference = run.world.reference
-    edit = run.rng.randrange(4)
-    if edit == 0 or not record.get("familyName"):
-        record["familyName"] = run.rng.choice(FAMILY_NAMES) + "-" + run.rng.choice(FAMILY_NAMES)
-    elif edit == 1 and reference.contact_tags:
-        tag = run.rng.choice(reference.contact_tags)
-        others = [other for other in record["tags"] if other["id"] != tag["id"]]
-        record["tags"] = sorted([*others, tag], key=lambda entry: str(entry["id"]))
-    elif edit == 2 and record["phoneNumbers"]:
-        value, display = phone_number(run.rng)
-        record["phoneNumbers"] = [{**record["phoneNumbers"][0], "value": value,
-                                   "displayValue": display}, *record["phoneNumbers"][1:]]
-    else:
-        record["pronouns"] = run.rng.choice(PRONOUNS)
-        record["organizationContactFields"] = [
-            {**entry, "value": run.rng.choice(FIELD_VALUES)}
-            for entry in record["organizationContactFields"]
-        ]
+    """One realistic edit, chosen at random: a name, a tag, a phone number or fields."""
+    edit = EDITS[run.rng.randrange(len(EDITS))]
+    if not record.get("familyName"):
+        edit = _rename
+    edit(run, record)
     record["displayName"] = display_name(record)
     return record
+
+
+def _rename(run: ChangeRun, record: JsonRecord) -> None:
+    # A double-barrelled family name after a marriage: the commonest edit.
+    record["familyName"] = f"{pick(run.rng, FAMILY_NAMES)}-{pick(run.rng, FAMILY_NAMES)}"
+
+
+def _retag(run: ChangeRun, record: JsonRecord) -> None:
+    tags = run.world.reference.contact_tags
+    if tags:
+        tag = pick(run.rng, tags)
+        others = [other for other in record["tags"] if other["id"] != tag["id"]]
+        record["tags"] = sorted([*others, tag], key=lambda entry: str(entry["id"]))
+
+
+def _refield(run: ChangeRun, record: JsonRecord) -> None:
+    record["pronouns"] = pick(run.rng, PRONOUNS)
+    record["organizationContactFields"] = [
+        {**entry, "value": pick(run.rng, FIELD_VALUES)}
+        for entry in record["organizationContactFields"]
+    ]
+
+
+def _renumber(run: ChangeRun, record: JsonRecord) -> None:
+    phones = record["phoneNumbers"]
+    if not phones:
+        _refield(run, record)
+        return
+    value, display = phone_number(run.rng)
+    record["phoneNumbers"] = [{**phones[0], "value": value, "displayValue": display},
+                              *phones[1:]]
+
+
+EDITS: tuple[Callable[[ChangeRun, JsonRecord], None], ...] = (_rename, _retag, _renumber,
+                                                              _refield)
 
 
 def deleted_contacts(run: ChangeRun, count: int) -> None:

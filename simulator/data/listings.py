@@ -9,13 +9,14 @@ reference lists ``[id]`` (they are listed by id).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
 
 from simulator.contract import InvalidParameter, JsonRecord, ListQuery, NotFound, Page
 from simulator.data.clock import parse_rfc3339, to_ms
+from simulator.data.items import Thread
 from simulator.data.paging import TimeKey, ascending_from, count_from, descending_from, take
 from simulator.data.search import created_time_matcher
 from simulator.data.world import World
@@ -140,25 +141,34 @@ def _conversation_index(world: World, query: ListQuery) -> int:
 
 
 def conversation_items(world: World, query: ListQuery) -> Page:
-    index = _conversation_index(world, query)
-    thread = world.items.thread(index)
+    thread = world.items.thread(_conversation_index(world, query))
     start_ms, now_ms = _param_ms(query, "startFrom"), to_ms(query.now)
-    order = query.params.get("order") or "newest_first"
-    if order not in ("newest_first", "oldest_first"):
-        raise InvalidParameter(f"order must be newest_first or oldest_first, not {order!r}")
-    after = _time_key(query)
-    if order == "oldest_first":
-        candidates = ascending_from(thread.keys, after, start_ms, inclusive=False)
-    else:
-        candidates = descending_from(thread.keys, after, start_ms)
+    candidates = _item_keys(thread, query, start_ms)
     if thread.pending:
         candidates = (key for key in candidates if thread.is_visible(key[1], now_ms))
     chosen, has_more = take(candidates, query.limit)
     records = [thread.served(sequence, now_ms, world.drift, world.media_secret)
                for _, sequence in chosen]
-    hidden = sum(1 for shown_from in thread.pending.values() if shown_from > now_ms)
-    total = count_from(thread.keys, start_ms, inclusive=False) - hidden
+    total = count_from(thread.keys, start_ms, inclusive=False) - _hidden_items(
+        thread, start_ms, now_ms)
     return Page(records, _last(chosen), has_more, total)
+
+
+def _item_keys(thread: Thread, query: ListQuery, start_ms: int | None) -> Iterator[TimeKey]:
+    """The thread's keys in the requested order, after the page key and ``startFrom``."""
+    order = query.params.get("order") or "newest_first"
+    if order == "oldest_first":
+        return ascending_from(thread.keys, _time_key(query), start_ms, inclusive=False)
+    if order == "newest_first":
+        return descending_from(thread.keys, _time_key(query), start_ms)
+    raise InvalidParameter(f"order must be newest_first or oldest_first, not {order!r}")
+
+
+def _hidden_items(thread: Thread, start_ms: int | None, now_ms: int) -> int:
+    """Items after ``start_ms`` that listings do not show yet (eventual consistency)."""
+    return sum(1 for sequence, shown_from in thread.pending.items()
+               if shown_from > now_ms and (start_ms is None or parse_rfc3339(
+                   thread.records[sequence]["createdAt"]) > start_ms))
 
 
 def conversation_scheduled_messages(world: World, query: ListQuery) -> Page:

@@ -6,6 +6,7 @@ import logging
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from random import Random
 
 from simulator.contract import JsonRecord
@@ -19,7 +20,7 @@ from simulator.data.drift import Drift
 from simulator.data.events import EventLog
 from simulator.data.item_records import ThreadSeed, generate_items
 from simulator.data.items import ItemStore
-from simulator.data.layout import build_layout
+from simulator.data.layout import Layout, build_layout
 from simulator.data.media import signed
 from simulator.data.people import People, generate_people
 from simulator.data.reference import Reference, generate_reference
@@ -54,25 +55,8 @@ def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> 
     context = OrgContext(seed, scale_named(scale_name), to_ms(anchor), Codecs(seed))
     people = generate_people(context)
     reference = generate_reference(context, people)
-    layout = build_layout(context)
     drift = Drift()
-    references = ContactReferences(reference.contact_tags, reference.contact_fields,
-                                   people.teammate_ids)
-    contacts = ContactStore(context, references, layout.contact_created, drift)
-    conversations = ConversationStore(
-        context, layout,
-        lambda conversation_seed: generate_conversation(context, people, reference,
-                                                        conversation_seed),
-        contacts.base, drift,
-    )
-
-    def thread_items(index: int) -> tuple[list[JsonRecord], list[int]]:
-        seed_of_thread = ThreadSeed(index, conversations.base(index),
-                                    layout.conversation_created[index],
-                                    layout.conversation_last[index], layout.item_counts[index])
-        return generate_items(context, people, seed_of_thread)
-
-    items = ItemStore(thread_items, lambda index: layout.item_counts[index])
+    contacts, conversations, items = _stores(context, people, reference, drift)
     endpoint_created = [parse_rfc3339(endpoint["createdAt"])
                         for endpoint in reference.webhook_endpoints]
     events = EventLog(context, reference.webhook_endpoints, endpoint_created)
@@ -81,6 +65,40 @@ def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> 
                   delay_ms, f"media-{seed}".encode(), context.rng("changes"))
     _log_history(world)
     return world
+
+
+def _stores(context: OrgContext, people: People, reference: Reference, drift: Drift
+            ) -> tuple[ContactStore, ConversationStore, ItemStore]:
+    """The lazy stores of contacts, conversations and items over one layout."""
+    layout = build_layout(context)
+    references = ContactReferences(reference.contact_tags, reference.contact_fields,
+                                   people.teammate_ids)
+    contacts = ContactStore(context, references, layout.contact_created, drift)
+    conversations = ConversationStore(
+        context, layout, partial(generate_conversation, context, people, reference),
+        contacts.base, drift)
+    threads = GeneratedThreads(context, people, layout, conversations)
+    return contacts, conversations, ItemStore(threads.generate, threads.count)
+
+
+@dataclass(frozen=True)
+class GeneratedThreads:
+    """Generates a conversation's items from the layout: its times and its item count."""
+
+    context: OrgContext
+    people: People
+    layout: Layout
+    conversations: ConversationStore
+
+    def generate(self, index: int) -> tuple[list[JsonRecord], list[int]]:
+        layout = self.layout
+        seed = ThreadSeed(index, self.conversations.base(index),
+                          layout.conversation_created[index], layout.conversation_last[index],
+                          layout.item_counts[index])
+        return generate_items(self.context, self.people, seed)
+
+    def count(self, index: int) -> int:
+        return self.layout.item_counts[index]
 
 
 def _log_history(world: World) -> None:

@@ -71,3 +71,18 @@ def test_seconds_are_accepted_as_the_delay() -> None:
     org = SimulatedOrganization(11, "tiny", consistency_delay=30.0)
     summary = org.advance({"new_items": 1}, AFTER_ANCHOR)
     assert summary["visibleFrom"] == VISIBLE.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_total_count_of_items_after_start_from_ignores_hidden_older_items(
+    delayed_org: SimulatedOrganization,
+) -> None:
+    summary = delayed_org.advance({"late_items": 1, "late_by_seconds": 600}, AFTER_ANCHOR)
+    item = delayed_org.get("ConversationItem", summary["conversation_items"]["created"][0],
+                           AFTER_ANCHOR)
+    after_the_late_item = AFTER_ANCHOR - timedelta(milliseconds=1)
+    listed = items_of(delayed_org, item["conversationId"], BEFORE_VISIBLE,
+                      startFrom=after_the_late_item)
+    page = first_page(delayed_org, "ConversationItems", BEFORE_VISIBLE, 5,
+                      conversationId=item["conversationId"], startFrom=after_the_late_item)
+    assert item["createdAt"] < after_the_late_item.isoformat()
+    assert page.total_count == len(listed)
