@@ -79,6 +79,7 @@ DEIDENTIFIED: Mapping[str, Mapping[str, Action]] = {
         "fax_numbers.value": "hash",
         "fax_numbers.display_value": "drop",
         "custom_contact_fields.value": "redact",
+        "custom_fields.value": "redact",
         "organization_contact_fields.value": "redact",
         "integration_links.external_id": "hash",
         "integration_links.url": "drop",
