@@ -32,7 +32,7 @@ from simulator.data.clock import to_ms
 from simulator.data.listings import HANDLERS
 from simulator.data.lookups import look_up
 from simulator.data.settings import DEFAULT_ANCHOR
-from simulator.data.truth import ground_truth, ground_truth_ids
+from simulator.data.truth import ground_truth, ground_truth_counts, ground_truth_ids
 from simulator.data.world import World, build_world
 
 
@@ -91,3 +91,8 @@ class SimulatedOrganization:
         """The ids per table of ``ground_truth`` only: cheap enough at the large scale."""
         with self._lock:
             return ground_truth_ids(self._world, to_ms(now))
+
+    def ground_truth_counts(self, now: datetime) -> dict[str, int]:
+        """The row count per table of ``ground_truth``, without building rows or ids."""
+        with self._lock:
+            return ground_truth_counts(self._world, to_ms(now))

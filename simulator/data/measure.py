@@ -47,6 +47,38 @@ def item_pages(org: SimulatedOrganization, conversations: range) -> int:
     return read
 
 
+def measure_start(seed: int, scale: str) -> SimulatedOrganization:
+    started = time.perf_counter()
+    org = SimulatedOrganization(seed, scale)
+    print(f"start: {time.perf_counter() - started:.2f} s wall, peak RSS {rss_mb():.0f} MB")
+    return org
+
+
+def measure_items(org: SimulatedOrganization, conversations: int) -> None:
+    sample = range(min(conversations, org.world.conversations.count))
+    counts: list[int] = []
+    cold = cpu_seconds(lambda: counts.append(item_pages(org, sample)))
+    warm = cpu_seconds(lambda: counts.append(item_pages(org, sample[-50:])))
+    print(f"items, cold (generated while served): {counts[0]} items, "
+          f"{cold / counts[0] * PAGE * 1000:.2f} ms CPU per {PAGE} items, "
+          f"{counts[0] / cold:,.0f} items/s")
+    print(f"items, warm (cached threads): {warm / counts[1] * PAGE * 1000:.2f} ms CPU per "
+          f"{PAGE} items")
+
+
+def measure_truth(org: SimulatedOrganization) -> None:
+    contacts = cpu_seconds(lambda: org.list_page(ListQuery("ListContacts", None, 500, {}, NOW)))
+    print(f"contacts: {contacts * 1000:.2f} ms CPU per 500-contact page (cold)")
+    counts: list[dict[str, int]] = []
+    counting = cpu_seconds(lambda: counts.append(org.ground_truth_counts(NOW)))
+    print(f"ground_truth_counts: {counting:.2f} s CPU, "
+          f"{counts[0]['conversation_items']:,} items")
+    started = time.perf_counter()
+    truth = org.ground_truth_ids(NOW)
+    print(f"ground_truth_ids: {time.perf_counter() - started:.2f} s wall, "
+          f"{len(truth['conversation_items']):,} item ids, peak RSS {rss_mb():.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="large")
@@ -54,25 +86,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=2000,
                         help="conversations whose items are read cold, then warm")
     arguments = parser.parse_args()
-
-    started = time.perf_counter()
-    org = SimulatedOrganization(arguments.seed, arguments.scale)
-    print(f"start: {time.perf_counter() - started:.2f} s wall, peak RSS {rss_mb():.0f} MB")
-    sample = range(min(arguments.conversations, org.world.conversations.count))
-    counts: list[int] = []
-    cold = cpu_seconds(lambda: counts.append(item_pages(org, sample)))
-    warm = cpu_seconds(lambda: counts.append(item_pages(org, sample[-50:])))
-    print(f"items, cold (generated while served): {counts[0]} items, "
-          f"{cold / counts[0] * PAGE * 1000:.2f} ms CPU per {PAGE}-item page, "
-          f"{counts[0] / cold:,.0f} items/s")
-    print(f"items, warm (cached threads): {warm / counts[1] * PAGE * 1000:.2f} ms CPU per "
-          f"{PAGE}-item page")
-    contacts = cpu_seconds(lambda: org.list_page(ListQuery("ListContacts", None, 500, {}, NOW)))
-    print(f"contacts: {contacts * 1000:.2f} ms CPU per 500-contact page (cold)")
-    ids_time = time.perf_counter()
-    truth = org.ground_truth_ids(NOW)
-    print(f"ground_truth_ids: {time.perf_counter() - ids_time:.2f} s, "
-          f"{len(truth['conversation_items']):,} item ids, peak RSS {rss_mb():.0f} MB")
+    org = measure_start(arguments.seed, arguments.scale)
+    measure_items(org, arguments.conversations)
+    measure_truth(org)
 
 
 if __name__ == "__main__":

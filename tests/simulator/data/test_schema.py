@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -133,3 +134,48 @@ def test_transcription_validates(
     transcription_id = recent[0]["event"]["data"]["voicemail"]["transcription"]["id"]
     record = small_org.get("Transcription", transcription_id, AFTER_ANCHOR)
     validator(openapi_spec, "transcription").validate(record)
+
+
+# Warehouse table of the ground truth -> the component schema of its rows.
+TRUTH_SCHEMAS = {
+    "contacts": "contact", "conversations": "conversation",
+    "conversation_items": "conversationItem", "organization": "organization",
+    "organization_members": "organizationMember", "scheduled_messages": "scheduledMessage",
+    "webhook_events": "webhookDestinationEndpointEvent",
+}
+EVERY_CHANGE = {"new_contacts": 3, "edited_contacts": 5, "merged_contacts": 2,
+                "new_conversations": 4, "new_items": 10, "late_items": 5,
+                "retitled_conversations": 3, "archived_conversations": 3, "edited_items": 5,
+                "deleted_items": 5}
+
+
+def test_records_made_by_changes_still_validate(
+    tiny_org: SimulatedOrganization, openapi_spec: dict[str, Any]
+) -> None:
+    tiny_org.advance(EVERY_CHANGE, AFTER_ANCHOR)
+    tiny_org.advance({"restored_items": 2}, AFTER_ANCHOR)
+    truth = tiny_org.ground_truth(AFTER_ANCHOR)
+    for table, component in TRUTH_SCHEMAS.items():
+        check = validator(openapi_spec, component)
+        for row in truth[table]:
+            # The event table adds endpointId; the schema allows extra properties.
+            check.validate(row)
+
+
+EVENT_OBJECT_SCHEMAS = {"contact": "contact", "conversation": "conversation",
+                        "conversationItem": "conversationItem"}
+
+
+def test_event_payloads_carry_schema_valid_resources(
+    tiny_org: SimulatedOrganization, openapi_spec: dict[str, Any]
+) -> None:
+    tiny_org.advance({**EVERY_CHANGE, "deleted_contacts": 2}, AFTER_ANCHOR)
+    payloads = [json.loads(event["data"])
+                for event in tiny_org.ground_truth(AFTER_ANCHOR)["webhook_events"]]
+    kinds = {payload["type"] for payload in payloads}
+    assert {"contact.merged", "contact.deleted", "conversation.updated",
+            "conversationItem.deleted"} <= kinds
+    for payload in payloads:
+        resource = payload["type"].split(".")[0]
+        validator(openapi_spec, EVENT_OBJECT_SCHEMAS[resource]).validate(
+            payload["data"]["object"])

@@ -66,3 +66,9 @@ def test_ground_truth_ids_match_the_records(changed_org: SimulatedOrganization) 
     truth = changed_org.ground_truth(LATER)
     truth_ids = changed_org.ground_truth_ids(LATER)
     assert truth_ids == {table: set(by_id(rows)) for table, rows in truth.items()}
+
+
+def test_ground_truth_counts_match_the_ids(changed_org: SimulatedOrganization) -> None:
+    ids_per_table = changed_org.ground_truth_ids(LATER)
+    assert changed_org.ground_truth_counts(LATER) == {
+        table: len(ids) for table, ids in ids_per_table.items()}
