@@ -13,18 +13,23 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 
 from pipelines import config, progress
 from pipelines.exit_codes import ExitCode, classify
 from pipelines.options import SyncOptions
+from simulator.cli import simulator_app
+
+if TYPE_CHECKING:
+    from pipelines.summary import RunSummary
+    from sources.spruce.stats import RunStats
 
 log = logging.getLogger("spruce_sync")
 
@@ -325,31 +330,50 @@ def check(
 @app.command()
 def demo(
     folder: Annotated[
-        Path, typer.Option("--folder", help="Where the demo's DuckDB file and dlt state go.")
+        Path, typer.Option("--folder", help="Where the demo's DuckDB file and dlt files go.")
     ] = Path("spruce-demo"),
     seed: Annotated[int, typer.Option(help="Seed of the simulated practice.")] = 7,
-    scale: Annotated[str, typer.Option(help="Size of the simulated practice.")] = "demo",
+    scale: Annotated[
+        str, typer.Option(help="Size of the simulated practice: tiny, small, demo, medium.")
+    ] = "demo",
     json_output: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Sync a simulated practice into a local DuckDB file and answer analysts' questions.
 
     Runs Spruce's simulator in this process: no token, no server, no network needed.
+    Running it again syncs incrementally into the same file.
     """
     masked = _start(debug)
     with reported_errors(masked, json_output, debug):
-        from pipelines.demo import run_demo
+        from pipelines import demo as practice
 
-        run_demo(folder, seed=seed, scale=scale, json_output=json_output)
+        practice.check_scale(scale)
+        options = practice.demo_options(folder)
+        summary = _with_progress(
+            lambda stats: practice.sync_simulated_practice(options, seed, scale, stats)
+        )
+        answers = practice.analyst_answers(practice.demo_database(options))
+        progress.print_demo(summary.to_dict(), [answer.to_dict() for answer in answers],
+                            json_output)
 
 
 def _sync(options: SyncOptions, api_token: str, base_url: str | None, json_output: bool) -> None:
-    from pipelines.sync import RunStats, run_sync
+    from pipelines.sync import run_sync
+
+    summary = _with_progress(
+        lambda stats: run_sync(options, api_token=api_token, base_url=base_url, stats=stats)
+    )
+    progress.print_summary(summary.to_dict(), json_output)
+
+
+def _with_progress(start: Callable[[RunStats], RunSummary]) -> RunSummary:
+    """Run ``start`` with live counters shown while it works."""
+    from pipelines.sync import RunStats
 
     stats = RunStats()
     with progress.live_progress(stats):
-        summary = run_sync(options, api_token=api_token, base_url=base_url, stats=stats)
-    progress.print_summary(summary.to_dict(), json_output)
+        return start(stats)
 
 
 # --- process setup ---------------------------------------------------------------------------
@@ -360,12 +384,6 @@ def _start(debug: bool) -> Masked:
     masked = Masked()
     progress.configure_logging(logging.DEBUG if debug else logging.INFO, _ScrubFilter(masked))
     return masked
-
-
-def _mount_simulator() -> None:
-    from simulator.cli import simulator_app
-
-    app.add_typer(simulator_app, name="simulator", help="Play Spruce's API locally.")
 
 
 def locate_project(start: Path) -> Path | None:
@@ -391,6 +409,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     app()
 
+
+app.add_typer(simulator_app, name="simulator", help="Serve a simulated Spruce API locally.")
 
 if __name__ == "__main__":
     main()

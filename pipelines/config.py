@@ -43,29 +43,13 @@ from pydantic import (
 )
 
 from pipelines.options import SyncOptions
+from sources.spruce import RESOURCE_NAMES
 from sources.spruce.settings import MAX_PAGE_SIZES
 
 DEFAULT_CONFIG_DIR = Path("config")
 DEFAULT_PROFILE = "default"
 CONFIG_ENV = "SPRUCE_SYNC_CONFIG"
 PROFILE_ENV = "SPRUCE_SYNC_PROFILE"
-
-# The resources of the Spruce source (issue 3): the names its tables carry.
-RESOURCE_NAMES = (
-    "contacts",
-    "conversations",
-    "conversation_items",
-    "contact_tags",
-    "contact_fields",
-    "conversation_tags",
-    "organization",
-    "organization_members",
-    "phone_lines",
-    "internal_endpoints",
-    "saved_messages",
-    "scheduled_messages",
-    "webhook_events",
-)
 
 # Keys that hold secrets; refused in YAML wherever they appear in a profile.
 SECRET_KEYS = frozenset(
@@ -143,6 +127,12 @@ class Profile(BaseModel):
     )
     reserve_share: Annotated[float, Field(ge=0, lt=1)] | None = Field(
         None, description="share of the rate budget left to the practice's other integrations"
+    )
+    rate_window: Duration | None = Field(
+        None, description="length of the per-minute rate window (only a simulator changes it)"
+    )
+    daily_rate_window: Duration | None = Field(
+        None, description="length of the daily rate window (only a simulator changes it)"
     )
     page_sizes: dict[PagedOperation, Annotated[int, Strict(), Field(ge=1)]] | None = Field(
         None, description="pageSize per operationId; default: the largest allowed"
@@ -353,7 +343,21 @@ def load_options(location: Path | None, profile_name: str) -> SyncOptions:
 def with_overrides(options: SyncOptions, **overrides: Any) -> SyncOptions:
     """``options`` with the flags the user gave (a ``None`` flag was not given)."""
     given = {key: value for key, value in overrides.items() if value not in (None, ())}
-    return dataclasses.replace(options, **given)
+    return check_duckdb_name(dataclasses.replace(options, **given))
+
+
+def check_duckdb_name(options: SyncOptions) -> SyncOptions:
+    """Refuse a DuckDB file named like the dataset: DuckDB's binder cannot tell them apart."""
+    from pipelines.destinations import DEFAULT_DUCKDB_FILE
+
+    path = Path(options.duckdb_path or DEFAULT_DUCKDB_FILE)
+    if options.destination == "duckdb" and path.stem == options.dataset_name:
+        raise ConfigError(
+            f"duckdb_path {str(path)!r} is named like the dataset {options.dataset_name!r}: "
+            "DuckDB cannot tell the file's catalog from the schema; rename one of them "
+            "(e.g. duckdb_path: spruce_sync.duckdb)"
+        )
+    return options
 
 
 # --- command-line values ------------------------------------------------------------------

@@ -29,6 +29,8 @@ from pipelines.exit_codes import ExitCode
 LOG_INTERVAL_S = 15.0
 LIVE_REFRESH_PER_S = 4
 PLAIN_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Libraries that log a line per request at INFO: the live progress already counts them.
+CHATTY_LOGGERS = ("httpx", "httpcore")
 
 log = logging.getLogger("spruce_sync.progress")
 
@@ -64,6 +66,8 @@ def configure_logging(level: int, log_filter: logging.Filter) -> None:
         handler.setFormatter(logging.Formatter(PLAIN_LOG_FORMAT))
     handler.addFilter(log_filter)
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 # --- live progress ------------------------------------------------------------------------------
@@ -128,7 +132,41 @@ def _totals_text(totals: Mapping[str, Any]) -> str:
 
 def print_summary(summary: Mapping[str, Any], json_output: bool) -> None:
     """The end-of-run summary on stdout."""
-    print_report("run summary", summary, json_output)
+    if json_output:
+        sys.stdout.write(to_json(summary) + "\n")
+        return
+    stdout_console().print(render_summary(summary))
+
+
+def render_summary(summary: Mapping[str, Any]) -> RenderableType:
+    """What a run did, for an operator: where the data is, traffic, rows, completeness."""
+    kind = "backfill" if summary.get("backfill") else "sync"
+    lines = [
+        f"{kind} finished in {_plain(summary.get('duration_s'))} s: "
+        f"{summary.get('windows')} window(s), {len(summary.get('load_ids') or [])} load(s)",
+        f"data: {summary.get('destination')} {summary.get('location')}, "
+        f"dataset {summary.get('dataset_name')}",
+        f"requests {summary.get('requests')}, retries {summary.get('retries')}, "
+        f"throttled {summary.get('throttled')}, "
+        f"rate-limit wait {_plain(summary.get('rate_limit_wait_s'))} s",
+        f"conversation cursor: {_plain(summary.get('conversation_cursor'))}; "
+        f"contacts marked deleted: {summary.get('contacts_marked_deleted', 0)}; "
+        f"conversations deleted during the run: {len(summary.get('skipped_conversations') or [])}",
+        _completeness(summary.get("completeness_gaps") or []),
+    ]
+    parts: list[RenderableType] = [Text(line) for line in lines]
+    parts.append(render_table("rows loaded per table", summary.get("rows_per_table") or {},
+                              labels=("table", "rows")))
+    if summary.get("completeness_gaps"):
+        parts.append(render_table("completeness gaps", summary["completeness_gaps"]))
+    return Group(*parts)
+
+
+def _completeness(gaps: list[Any]) -> str:
+    if not gaps:
+        return "completeness: every listing matched the count Spruce reported"
+    return (f"completeness: {len(gaps)} listing(s) differ from Spruce's count "
+            "(best effort on Spruce's side; the next run re-reads them)")
 
 
 def print_report(title: str, report: Mapping[str, Any], json_output: bool) -> None:
@@ -137,6 +175,21 @@ def print_report(title: str, report: Mapping[str, Any], json_output: bool) -> No
         sys.stdout.write(to_json(report) + "\n")
         return
     stdout_console().print(render_mapping(title, report))
+
+
+def print_demo(
+    summary: Mapping[str, Any], answers: list[Mapping[str, Any]], json_output: bool
+) -> None:
+    """The demo's run summary, then each analyst question with its answer."""
+    if json_output:
+        sys.stdout.write(to_json({"summary": summary, "answers": answers}) + "\n")
+        return
+    console = stdout_console()
+    console.print(render_summary(summary))
+    for answer in answers:
+        console.print(render_table(answer["question"], answer["rows"]))
+    console.print(Text(f"The data is in {summary.get('location')}; "
+                       f"open it with: duckdb {summary.get('location')}"))
 
 
 def to_json(document: Mapping[str, Any]) -> str:
@@ -166,11 +219,17 @@ def render_mapping(title: str, data: Mapping[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def render_table(title: str, rows: Mapping[str, Any] | list[Any]) -> RenderableType:
-    """A mapping of name -> (mapping | scalar), or a list of mappings, as a table."""
+def render_table(
+    title: str, rows: Mapping[str, Any] | list[Any], labels: tuple[str, str] = ("name", "value")
+) -> RenderableType:
+    """A mapping of name -> (mapping | scalar), or a list of mappings, as a table.
+
+    ``labels`` name the key and value columns of a mapping of scalars.
+    """
     if isinstance(rows, Mapping):
+        key, value_label = labels
         rows = [
-            {"name": name, **(value if isinstance(value, Mapping) else {"value": value})}
+            {key: name, **(value if isinstance(value, Mapping) else {value_label: value})}
             for name, value in rows.items()
         ]
     columns = list(dict.fromkeys(key for row in rows if isinstance(row, Mapping) for key in row))

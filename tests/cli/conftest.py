@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +17,8 @@ from pipelines.cli import app
 
 # A token no test ever expects to see printed; any output containing it is a leak.
 SECRET_TOKEN = "sk-live-0123456789abcdef-never-print-me"
+# A command that takes longer than this has hung (a small sync takes seconds).
+COMMAND_TIMEOUT_S = 240
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,25 @@ def spruce_sync(monkeypatch: pytest.MonkeyPatch) -> SpruceSync:
 
 
 @pytest.fixture
+def spruce_sync_process(tmp_path: Path) -> SpruceSync:
+    """The CLI in its own process (``python -m pipelines.cli``), as a scheduler runs it.
+
+    Used wherever dlt runs: dlt binds its log handler to the stderr of the first caller,
+    which an in-process runner replaces between invocations.
+    """
+
+    def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
+        completed = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", *args],
+            env={**os.environ, **(env or {})}, cwd=cwd or tmp_path,
+            capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False,
+        )  # fmt: skip
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+@pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[str], Path]:
     """Write YAML into ``config/spruce-sync.yaml`` of the test's project folder."""
 
@@ -57,7 +82,29 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
     return write
 
 
-def assert_no_leak(result: CliResult) -> None:
-    """Neither stream contains the token, and no traceback reached the user."""
-    assert SECRET_TOKEN not in result.output
+# One window for the whole history: window splitting is the source's business and is
+# tested there; here each run stays one load, so the CLI tests stay quick.
+ONE_WINDOW = (
+    "profiles:\n  default:\n    first_sync_window: 3650d\n    duckdb_path: spruce_sync.duckdb\n"
+)
+
+
+@pytest.fixture
+def project(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
+    """The test's project folder with a one-window default profile."""
+    write_config(ONE_WINDOW)
+    return tmp_path
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound once, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def assert_no_leak(result: CliResult, *secrets: str) -> None:
+    """Neither stream contains a secret (default: the token), and no traceback either."""
+    for secret in secrets or (SECRET_TOKEN,):
+        assert secret not in result.output
     assert "Traceback" not in result.output

@@ -11,7 +11,7 @@ from tests.cli.conftest import SECRET_TOKEN, SpruceSync, assert_no_leak
 
 TOKEN_ENV = {"SOURCES__SPRUCE__API_TOKEN": SECRET_TOKEN}
 
-VALID = "profiles:\n  default:\n    concurrency: 4\n"
+VALID = "profiles:\n  default:\n    concurrency: 4\n    duckdb_path: spruce_sync.duckdb\n"
 
 
 @pytest.mark.parametrize(

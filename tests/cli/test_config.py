@@ -17,7 +17,7 @@ SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
     ("profile", "expected"),
     [
         ("default", {"destination": "duckdb", "concurrency": 8, "reserve_share": 0.2,
-                     "duckdb_path": Path("spruce.duckdb")}),
+                     "duckdb_path": Path("spruce_sync.duckdb")}),
         ("backfill", {"destination": "duckdb", "concurrency": 4, "reserve_share": 0.5,
                       "lookback": timedelta(minutes=10)}),
         ("postgres", {"destination": "postgres", "dataset_name": "spruce", "concurrency": 8}),
@@ -112,6 +112,12 @@ def test_durations_are_written_with_a_unit(text: str | int, expected: timedelta)
 )
 def test_instants_without_a_zone_are_utc(text: str, expected: datetime) -> None:
     assert config.parse_instant(text) == expected
+
+
+def test_a_duckdb_file_named_like_the_dataset_is_refused() -> None:
+    with pytest.raises(config.ConfigError, match="named like the dataset 'clinic'"):
+        config.with_overrides(SyncOptions(), duckdb_path=Path("data/clinic.duckdb"),
+                              dataset_name="clinic")
 
 
 def test_flags_win_over_the_profile_and_absent_flags_change_nothing() -> None:

@@ -1,0 +1,89 @@
+"""The commands against the real simulator over HTTP, a real DuckDB file, a real Postgres."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from simulator import Simulator
+from tests.cli.conftest import SECRET_TOKEN, SpruceSync, assert_no_leak, closed_port
+from tests.fixtures.simulator import TEST_TOKEN
+
+pytestmark = pytest.mark.usefixtures("project")
+
+
+def _env(simulator: Simulator, token: str = TEST_TOKEN) -> dict[str, str]:
+    return {"SOURCES__SPRUCE__API_TOKEN": token, "SOURCES__SPRUCE__BASE_URL": simulator.base_url}
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_a_wrong_token_is_an_authentication_error(
+    spruce_sync_process: SpruceSync, simulator: Simulator, command: str
+) -> None:
+    result = spruce_sync_process(command, env=_env(simulator, SECRET_TOKEN))
+    assert result.exit_code == 3, result.output
+    assert "authentication failed" in result.stderr
+    assert_no_leak(result)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", ["run", "check", "status"])
+def test_an_unreachable_postgres_is_a_destination_error(
+    spruce_sync_process: SpruceSync, simulator: Simulator, postgres_available: bool, command: str
+) -> None:
+    dsn = f"postgresql://loader:pg-secret-pw@127.0.0.1:{closed_port()}/warehouse"
+    env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": dsn}
+    result = spruce_sync_process(command, "--destination", "postgres", env=env)
+    assert result.exit_code == 4, result.output
+    assert "destination unreachable" in result.stderr
+    assert "DESTINATION__POSTGRES__CREDENTIALS" in result.stderr
+    assert_no_leak(result, TEST_TOKEN, "pg-secret-pw")
+
+
+def test_run_prints_a_json_summary_that_matches_the_loaded_file(
+    spruce_sync_process: SpruceSync, simulator: Simulator, tmp_path: Path
+) -> None:
+    result = spruce_sync_process("run", "--json", "--duckdb-path", "warehouse.duckdb",
+                         env=_env(simulator))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    truth = simulator.ground_truth()
+    assert summary["rows_per_table"]["contacts"] == len(truth["contacts"])
+    assert summary["location"] == str(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(summary["location"], read_only=True) as connection:
+        loaded = connection.execute("SELECT count(*) FROM spruce.conversations").fetchone()
+    assert loaded == (len(truth["conversations"]),)
+    assert summary["requests"] > 0 and summary["throttled"] == 0
+
+
+def test_run_shows_a_readable_summary(spruce_sync_process: SpruceSync, simulator: Simulator) -> None:
+    result = spruce_sync_process("run", "--resources", "contacts", env=_env(simulator))
+    assert result.exit_code == 0, result.output
+    assert "sync finished in" in result.stdout
+    assert "rows loaded per table" in result.stdout
+    assert f"{len(simulator.ground_truth()['contacts'])}" in result.stdout
+
+
+def test_status_after_a_run_shows_the_cursor_and_the_rows(
+    spruce_sync_process: SpruceSync, simulator: Simulator
+) -> None:
+    assert spruce_sync_process("run", env=_env(simulator)).exit_code == 0
+    result = spruce_sync_process("status", "--json", env=_env(simulator))
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    conversations = next(r for r in status["resources"] if r["name"] == "conversations")
+    assert conversations["cursor"] is not None and conversations["last_load_at"] is not None
+    assert status["rows_per_table"]["contacts"] == len(simulator.ground_truth()["contacts"])
+
+
+def test_check_reports_the_organization_and_its_rate_budget(
+    spruce_sync_process: SpruceSync, simulator: Simulator
+) -> None:
+    result = spruce_sync_process("check", "--json", env=_env(simulator))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["organization_id"] == simulator.organization.organization_id
+    assert "rate_limit" in report
