@@ -138,9 +138,13 @@ def _fill_content(
     if kind == "secure" and not draft.internal_note and roll < 0.05:
         record["event"] = _video_event(people, draft, rng)
         return
+    if kind == "fax" and not draft.internal_note:
+        # A fax is its document: no text.
+        record["attachments"] = [_attachment(record["id"], rng, fax=True)]
+        return
     record["text"] = _text(rng, draft)
-    if kind == "fax" or (kind in ("secure", "email", "other") and roll > 0.9):
-        record["attachments"] = [_attachment(record["id"], rng, kind == "fax")]
+    if kind in ("secure", "email", "other") and roll > 0.9:
+        record["attachments"] = [_attachment(record["id"], rng, fax=False)]
     if draft.internal_note and roll < 0.3 and people.teammates:
         record["pages"] = [_page(rng, people, record["id"])]
 
