@@ -7,10 +7,8 @@ from random import Random
 from typing import Any
 
 from simulator.contract import JsonRecord
+from simulator.data.settings import PICK_ATTEMPTS
 from simulator.data.world import World
-
-# How often a random pick may miss (a deleted contact, an empty thread) before giving up.
-PICK_ATTEMPTS = 50
 
 
 @dataclass

@@ -7,10 +7,10 @@ from simulator.data.change_context import ChangeRun
 from simulator.data.conversation_records import ConversationSeed, generate_conversation
 from simulator.data.item_changes import add_item
 from simulator.data.layout import CONVERSATION_TYPES, TYPE_WEIGHTS
+from simulator.data.settings import ITEMS_PER_NEW_CONVERSATION
 from simulator.data.text import SUBJECTS
 from simulator.data.weighted import Weighted
 
-ITEMS_PER_NEW_CONVERSATION = (1, 4)
 CONVERSATION_KINDS = Weighted(CONVERSATION_TYPES, TYPE_WEIGHTS)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.data.change_context import PICK_ATTEMPTS, ChangeRun
+from simulator.data.change_context import ChangeRun
 from simulator.data.clock import rfc3339
 from simulator.data.item_records import ItemDraft, build_item
 from simulator.data.items import Thread, placeholder
-from simulator.data.settings import SECOND_MS
+from simulator.data.settings import PICK_ATTEMPTS, SECOND_MS
 
 EDIT_MARK = " (edited ✏️)"
 

@@ -13,17 +13,21 @@ from dataclasses import dataclass
 from random import Random
 
 from simulator.data.context import OrgContext
-from simulator.data.settings import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
+from simulator.data.settings import (
+    CONTACT_HISTORY_DAYS,
+    CONVERSATION_HISTORY_DAYS,
+    DAY_MS,
+    HEAVY_ITEMS,
+    HOUR_MS,
+    MINUTE_MS,
+    SECOND_MS,
+    TIE_SHARE,
+)
 
-CONTACT_HISTORY_DAYS = 4 * 365
-CONVERSATION_HISTORY_DAYS = 2 * 365
 CONVERSATION_TYPES = ("phone", "secure", "email", "fax", "team", "note", "other")
 TYPE_WEIGHTS = (45, 25, 10, 5, 7, 5, 3)
 # Types whose conversations have an external participant (a contact).
 EXTERNAL_TYPES = frozenset({"phone", "secure", "email", "fax", "other"})
-HEAVY_ITEMS = (401, 900)
-# Share of conversations created in the same second as the one before (ties to break).
-TIE_SHARE = 0.05
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from simulator.contract import JsonRecord
 from simulator.data.context import OrgContext
+from simulator.data.settings import ORGANIZATION_NAME
 from simulator.data.text import PROFESSIONAL_TITLES, TEAM_NAMES, ascii_slug, person_name
-
-ORGANIZATION_NAME = "Cedar & Spruce Family Medicine 🌲"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from simulator.contract import JsonRecord
 from simulator.data.clock import rfc3339
 from simulator.data.context import OrgContext
 from simulator.data.people import People
-from simulator.data.settings import DAY_MS
+from simulator.data.settings import DAY_MS, SECURE_LINK_HOST
 from simulator.data.text import (
     FIELD_NAMES,
     PHONE_LINE_NAMES,
@@ -18,7 +18,6 @@ from simulator.data.text import (
     message_text,
 )
 
-SECURE_LINK_HOST = "spruce.care"
 WEBHOOK_STATUSES = ("active", "active", "failing")
 
 

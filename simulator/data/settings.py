@@ -43,3 +43,19 @@ SECOND_MS = 1000
 MINUTE_MS = 60 * SECOND_MS
 HOUR_MS = 60 * MINUTE_MS
 DAY_MS = 24 * HOUR_MS
+
+# Generated history: contacts over four years, conversations over two, before the anchor.
+CONTACT_HISTORY_DAYS = 4 * 365
+CONVERSATION_HISTORY_DAYS = 2 * 365
+# Item count range of the scale's heavy conversations (listing them takes several pages).
+HEAVY_ITEMS = (401, 900)
+# Share of records that share their time with the one before (ties to break by id).
+TIE_SHARE = 0.05
+
+# How often a random pick may miss (a deleted contact, an empty thread) before giving up.
+PICK_ATTEMPTS = 50
+# Items a conversation made by ``advance`` starts with (inclusive range).
+ITEMS_PER_NEW_CONVERSATION = (1, 4)
+
+ORGANIZATION_NAME = "Cedar & Spruce Family Medicine 🌲"
+SECURE_LINK_HOST = "spruce.care"
