@@ -190,9 +190,11 @@ class SpruceClient:
         self.stats.record_request(resource, waited)
         try:
             response = self._http.get(path.lstrip("/"), params=params)
-        except httpx.TransportError as lost:
-            self.budget.release()
-            raise SpruceTransportError(f"GET {path} failed: {type(lost).__name__}") from None
+        except BaseException as lost:
+            self.budget.release()  # whatever happened, this request is no longer in flight
+            if isinstance(lost, httpx.TransportError):
+                raise SpruceTransportError(f"GET {path} failed: {type(lost).__name__}") from None
+            raise
         self.budget.observe(response.headers)
         return self._decode(response, path)
 

@@ -64,6 +64,8 @@ DEFAULT_CONCURRENCY = 8
 # While a probe request is out (first request, or first after a window reset), the
 # others poll this often for what it learns instead of spending blind.
 PROBE_POLL_S = 0.02
+# ...but not for longer than this: a probe stuck on a slow read must not stall the run.
+PROBE_PATIENCE_S = 5.0
 
 # Headers that drive the throttle (a missing one means "not limited" on that dimension).
 HEADER_LIMIT = "s-ratelimit-limit"

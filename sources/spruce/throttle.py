@@ -197,13 +197,19 @@ class RateBudget:
 
     def _gate_delay(self, budget: WindowBudget, now: float) -> float:
         """Seconds until the window may have room again; 0 when a send may go now."""
-        if self.in_flight > 0 and (not self.informed or (budget.limit and budget.estimate is None)):
+        if self._probe_out(budget, now):
             return settings.PROBE_POLL_S  # a probe is out: wait for what it learns
         usable = budget.usable()
         if usable is None or usable > 0:
             return 0.0
         anchor = budget.anchor if budget.anchor is not None else now
         return max(anchor + budget.length - now, 0.001 * budget.length)
+
+    def _probe_out(self, budget: WindowBudget, now: float) -> bool:
+        """A request is out while nothing is known (first request, or a new window)."""
+        blind = not self.informed or (budget.limit is not None and budget.estimate is None)
+        recent = self.last_send is not None and now - self.last_send < settings.PROBE_PATIENCE_S
+        return blind and self.in_flight > 0 and recent
 
     def _pace_delay(self, now: float) -> float:
         """Spread what is usable in the window evenly over the time left in it."""
