@@ -317,11 +317,14 @@ def _unknown_profile(profiles: Mapping[str, LoadedProfile], wanted: str, missing
 
 # Profile keys whose SyncOptions field has another name.
 _OPTION_NAMES = {"dataset": "dataset_name"}
+# The CLI's defaults where they differ from SyncOptions': a DuckDB file named like the
+# default dataset (`spruce.duckdb` for `spruce`) fails to load (see check_duckdb_name).
+CLI_DEFAULTS: dict[str, Any] = {"duckdb_path": Path("spruce_sync.duckdb")}
 
 
 def options_from_chain(chain: Iterable[Profile]) -> SyncOptions:
-    """Apply each profile's keys over ``SyncOptions``' defaults, root first."""
-    values: dict[str, Any] = {}
+    """Apply each profile's keys over the CLI's defaults and ``SyncOptions``', root first."""
+    values: dict[str, Any] = dict(CLI_DEFAULTS)
     for profile in chain:
         values.update(profile.model_dump(exclude_unset=True, exclude={"extends", "phi_policy"}))
     renamed = {_OPTION_NAMES.get(key, key): value for key, value in values.items()}

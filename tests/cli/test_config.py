@@ -30,7 +30,8 @@ def test_the_shipped_profiles_load(profile: str, expected: dict[str, object]) ->
 
 
 def test_no_configuration_at_all_gives_the_documented_defaults() -> None:
-    assert config.load_options(None, "default") == SyncOptions()
+    defaults = SyncOptions(duckdb_path=Path("spruce_sync.duckdb"))
+    assert config.load_options(None, "default") == defaults
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
