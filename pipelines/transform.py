@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import dlt
 
+from pipelines.dictionary import describe_columns
+
 log = logging.getLogger(__name__)
 
 TRANSFORM_DIR = Path(__file__).resolve().parent.parent / "transform"
@@ -68,8 +70,10 @@ def run_transform(
 ) -> TransformResult:
     """Build (models then their tests) into ``analytics_schema`` from the pipeline's dataset.
 
+    The raw columns get their OpenAPI descriptions first (dlt schema and column comments).
     Raises ``TransformError`` when dbt cannot start or any model or test fails.
     """
+    describe_columns(pipeline)
     environment = dbt_environment(pipeline, analytics_schema)
     work_dir = Path(pipeline.working_dir) / "dbt"
     arguments = [command, *dbt_paths(work_dir)] + (["--select", select] if select else [])

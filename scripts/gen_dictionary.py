@@ -1,0 +1,28 @@
+"""Regenerate docs/tables.md and docs/tables.json from Spruce's OpenAPI document.
+
+    python scripts/gen_dictionary.py [path/to/openapi.json]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines.dictionary import OPENAPI_PATH, write_dictionary  # noqa: E402
+
+
+def main(arguments: list[str]) -> int:
+    source = Path(arguments[0]) if arguments else OPENAPI_PATH
+    if not source.is_file():
+        sys.stderr.write(f"OpenAPI document not found at {source}: pass its path as the "
+                         f"first argument\n")
+        return 2
+    for written in write_dictionary(source):
+        sys.stdout.write(f"wrote {written}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
