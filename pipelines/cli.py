@@ -328,6 +328,56 @@ def check(
 
 
 @app.command()
+def transform(
+    profile: ProfileOption = config.DEFAULT_PROFILE,
+    config_path: ConfigOption = None,
+    destination: DestinationOption = None,
+    dataset: DatasetOption = None,
+    duckdb_path: DuckdbOption = None,
+    select: Annotated[
+        str | None, typer.Option(help="dbt selection, e.g. `response_times+` (default: all).")
+    ] = None,
+    json_output: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Build the analysts' models (dbt) from the loaded tables, then run their tests.
+
+    The models land in the `spruce_analytics` schema beside the raw dataset. Needs dbt:
+    `pip install '.[dbt]'`.
+    """
+    masked = _start(debug)
+    with reported_errors(masked, json_output, debug):
+        options = _options(config_path, profile, destination, dataset, duckdb_path)
+        result = _transform(options, select)
+        progress.print_report("transform", result, json_output)
+
+
+def _transform(options: SyncOptions, select: str | None) -> dict[str, Any]:
+    try:
+        from pipelines.transform import run_transform
+    except ImportError as missing:
+        raise config.ConfigError(
+            f"the transform needs dbt ({missing.name} is not installed): pip install '.[dbt]'"
+        ) from None
+    from pipelines.destinations import build_target
+    from pipelines.sync import build_pipeline
+
+    pipeline = build_pipeline(options, build_target(options))
+    pipeline.sync_destination()  # the schema as last loaded, also on a fresh machine
+    if not pipeline.default_schema_name:
+        raise config.ConfigError(
+            f"pipeline {options.pipeline_name!r} has loaded nothing into its destination yet: "
+            "run `spruce-sync run` first, with the same --profile"
+        )
+    result = run_transform(pipeline, select=select)
+    return {
+        "analytics_schema": result.analytics_schema,
+        "models": result.count("model"),
+        "tests": result.count("test"),
+    }
+
+
+@app.command()
 def demo(
     folder: Annotated[
         Path, typer.Option("--folder", help="Where the demo's DuckDB file and dlt files go.")

@@ -44,6 +44,7 @@ from pydantic import (
 
 from pipelines.options import SyncOptions
 from sources.spruce import RESOURCE_NAMES
+from sources.spruce.phi import parse_phi_policy
 from sources.spruce.settings import MAX_PAGE_SIZES
 
 DEFAULT_CONFIG_DIR = Path("config")
@@ -151,16 +152,17 @@ class Profile(BaseModel):
                 raise ValueError(f"{operation} allows at most {MAX_PAGE_SIZES[operation]}")
         return sizes
 
-    # Issue 7 hangs the per-column PHI policy (keep/drop/hash/redact/generalize) here.
-    # Until then a policy is refused: silently ignoring it would copy PHI it meant to drop.
-    phi_policy: None = Field(None, description="reserved for the PHI policy (not yet supported)")
+    phi_policy: str | dict[str, Any] | None = Field(
+        None, description="what happens to each PHI column before it reaches disk: a preset "
+        "(`deidentified`) or {preset, signed_urls, columns: {table: {column: action}}}"
+    )
 
-    @field_validator("phi_policy", mode="before")
+    @field_validator("phi_policy")
     @classmethod
-    def _no_phi_policy_yet(cls, policy: object) -> None:
+    def _valid_phi_policy(cls, policy: str | dict[str, Any] | None) -> object:
         if policy is not None:
-            raise ValueError("PHI policies are not supported yet; remove the key")
-        return None
+            parse_phi_policy(policy)  # its PhiPolicyError names the key and what is allowed
+        return policy
 
 
 class ConfigFileModel(BaseModel):
@@ -326,9 +328,24 @@ def options_from_chain(chain: Iterable[Profile]) -> SyncOptions:
     """Apply each profile's keys over the CLI's defaults and ``SyncOptions``', root first."""
     values: dict[str, Any] = dict(CLI_DEFAULTS)
     for profile in chain:
-        values.update(profile.model_dump(exclude_unset=True, exclude={"extends", "phi_policy"}))
+        values.update(profile.model_dump(exclude_unset=True, exclude={"extends"}))
+    if values.get("phi_policy") is not None:
+        values["phi_policy"] = phi_policy_option(values["phi_policy"])
     renamed = {_OPTION_NAMES.get(key, key): value for key, value in values.items()}
     return SyncOptions(**renamed)
+
+
+def phi_policy_option(spec: str | Mapping[str, Any]) -> Any:
+    """The parsed policy, if this build's pipeline can apply one.
+
+    Refused otherwise: running without the policy would copy the PHI it meant to drop.
+    """
+    if "phi_policy" not in {option.name for option in dataclasses.fields(SyncOptions)}:
+        raise ConfigError(
+            "phi_policy is set but this version of the pipeline cannot apply a PHI policy "
+            "yet; remove the key (nothing would be protected)"
+        )
+    return parse_phi_policy(spec)
 
 
 def load_options(location: Path | None, profile_name: str) -> SyncOptions:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+import logging
 import os
 import socket
 import subprocess
@@ -44,10 +46,23 @@ def spruce_sync(monkeypatch: pytest.MonkeyPatch) -> SpruceSync:
     def invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+        with _logging_restored():
+            result = CliRunner().invoke(app, list(args), catch_exceptions=False)
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+@contextmanager
+def _logging_restored() -> Iterator[None]:
+    # The CLI points the root logger at the runner's stderr, which closes afterwards.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 @pytest.fixture

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
+import psycopg2
 import pytest
+
+from pipelines.demo import ANALYST_QUESTIONS
 
 from simulator import Simulator
 from tests.cli.conftest import SECRET_TOKEN, SpruceSync, assert_no_leak, closed_port
 from tests.fixtures.simulator import TEST_TOKEN
 
 pytestmark = pytest.mark.usefixtures("project")
+SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def _env(simulator: Simulator, token: str = TEST_TOKEN) -> dict[str, str]:
@@ -87,3 +93,27 @@ def test_check_reports_the_organization_and_its_rate_budget(
     report = json.loads(result.stdout)
     assert report["organization_id"] == simulator.organization.organization_id
     assert "rate_limit" in report
+
+
+@pytest.mark.postgres
+def test_the_postgres_profile_loads_and_the_analyst_queries_run_there(
+    spruce_sync_process: SpruceSync, simulator: Simulator, postgres_dsn: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    shutil.copy(SHIPPED_CONFIG / "spruce-sync.yaml", folder)
+    (folder / "quick.yaml").write_text(
+        "profiles:\n  quick_postgres: {extends: postgres, first_sync_window: 3650d}\n")
+    env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": postgres_dsn}
+    result = spruce_sync_process("run", "--profile", "quick_postgres", "--config", str(folder),
+                                 env=env)
+    assert result.exit_code == 0, result.output
+    with psycopg2.connect(postgres_dsn) as connection, connection.cursor() as cursor:
+        for question in ANALYST_QUESTIONS:
+            cursor.execute(question.sql.format(dataset="spruce"))
+            rows = cursor.fetchall()
+            assert rows, question.question
+        cursor.execute(ANALYST_QUESTIONS[1].sql.format(dataset="spruce"))
+        split = {direction: messages for direction, messages, _ in cursor.fetchall()}
+    truth = simulator.ground_truth()["conversation_items"]
+    assert split == dict(Counter(item["direction"] for item in truth))

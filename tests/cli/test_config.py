@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from pipelines import config
 from pipelines.options import SyncOptions
+from sources.spruce.phi import parse_phi_policy
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
@@ -75,8 +77,10 @@ def test_every_yaml_file_of_the_folder_contributes_profiles(tmp_path: Path) -> N
          "ListConversations allows at most 200"),
         ({"a.yaml": "profiles:\n  x: {reserve_share: 1.5}\n"},
          "profiles.x.reserve_share: Input should be less than 1"),
-        ({"a.yaml": "profiles:\n  x: {phi_policy: {columns: {}}}\n"},
-         "PHI policies are not supported yet"),
+        ({"a.yaml": "profiles:\n  x: {phi_policy: anonymous}\n"},
+         "profiles.x.phi_policy: phi_policy: unknown preset 'anonymous'; allowed: deidentified"),
+        ({"a.yaml": "profiles:\n  x: {phi_policy: {columns: {contacts: {given_name: encrypt}}}}\n"},
+         "phi_policy.columns.contacts.given_name: unknown action 'encrypt'"),
         ({"a.yaml": "profiles:\n  x:\n    credentials: postgresql://u:hunter2@db/x\n"},
          "profiles.x.credentials: secrets never go in YAML"),
     ],
@@ -126,3 +130,14 @@ def test_flags_win_over_the_profile_and_absent_flags_change_nothing() -> None:
     options = config.with_overrides(base, destination="postgres", resources=(), dataset_name=None)
     assert (options.destination, options.resources, options.concurrency) == (
         "postgres", ("contacts",), 3)
+
+
+def test_a_phi_policy_reaches_the_options_or_is_refused_never_ignored(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "conf", "a.yaml", "profiles:\n  x: {phi_policy: deidentified}\n")
+    supported = "phi_policy" in {option.name for option in dataclasses.fields(SyncOptions)}
+    if not supported:
+        with pytest.raises(config.ConfigError, match="cannot apply a PHI policy yet"):
+            config.load_options(folder, "x")
+        return
+    options = config.load_options(folder, "x")
+    assert options.phi_policy == parse_phi_policy("deidentified")  # type: ignore[attr-defined]

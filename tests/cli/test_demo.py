@@ -7,7 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from pipelines.demo import ANALYST_QUESTIONS, AnalystQuestion
 from simulator import Simulator, SimulatorSettings
 from tests.cli.conftest import SpruceSync, assert_no_leak
 
@@ -48,3 +50,9 @@ def test_running_the_demo_again_syncs_incrementally_and_prints_the_answers(
     for question in QUESTIONS:
         assert question in again.stdout
     assert "spruce-demo.duckdb" in again.stdout
+
+
+@pytest.mark.parametrize("question", ANALYST_QUESTIONS, ids=lambda q: q.question[:24])
+def test_the_readme_shows_the_queries_the_demo_runs(question: AnalystQuestion) -> None:
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert " ".join(question.sql.format(dataset="spruce").split()) in readme
