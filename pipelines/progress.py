@@ -124,7 +124,13 @@ def progress_line(snapshot: Mapping[str, Any]) -> str:
 
 
 def _totals_text(totals: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key.replace('_', ' ')} {_plain(value)}" for key, value in totals.items())
+    return ", ".join(_total(key, value) for key, value in totals.items())
+
+
+def _total(key: str, value: object) -> str:
+    if key.endswith("_s"):  # seconds: `rate_limit_wait_s` reads "rate limit wait 1.5 s"
+        return f"{key.removesuffix('_s').replace('_', ' ')} {_plain(value)} s"
+    return f"{key.replace('_', ' ')} {_plain(value)}"
 
 
 # --- results ------------------------------------------------------------------------------------
