@@ -19,10 +19,13 @@ from typing import Any, Literal
 import dlt
 
 from pipelines.dictionary import describe_columns
+from pipelines.options import SyncOptions
 
 log = logging.getLogger(__name__)
 
 TRANSFORM_DIR = Path(__file__).resolve().parent.parent / "transform"
+# Plain SQL over the models, one question a file, its first line "-- <the question>".
+QUESTIONS_DIR = TRANSFORM_DIR / "questions"
 ANALYTICS_SCHEMA = "spruce_analytics"
 DbtCommand = Literal["build", "run", "test"]
 # dbt reads these; the first two keep its anonymous usage tracking off.
@@ -85,6 +88,45 @@ def run_transform(
     log.info("dbt %s: %d models, %d tests passed into %s", command,
              outcome.count("model"), outcome.count("test"), analytics_schema)
     return outcome
+
+
+@dataclass(frozen=True)
+class AnalystAnswer:
+    """One analyst question answered from the models (ids and figures, no names)."""
+
+    question: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def analyst_answers(
+    pipeline: dlt.Pipeline, analytics_schema: str = ANALYTICS_SCHEMA
+) -> list[AnalystAnswer]:
+    """The questions of ``transform/questions`` answered from the built models."""
+    answers = []
+    with pipeline.sql_client() as client:
+        for path in sorted(QUESTIONS_DIR.glob("*.sql")):
+            text = path.read_text(encoding="utf-8")
+            with client.execute_query(text.format(analytics=analytics_schema)) as cursor:
+                columns = tuple(column[0] for column in cursor.description)
+                rows = tuple(tuple(row) for row in cursor.fetchall())
+            answers.append(AnalystAnswer(text.splitlines()[0].lstrip("- "), columns, rows))
+    return answers
+
+
+def transform_synced(
+    options: SyncOptions, command: DbtCommand = "build", analytics_schema: str = ANALYTICS_SCHEMA
+) -> tuple[TransformResult, list[AnalystAnswer]]:
+    """``spruce-sync transform``: build the models on what ``options``' syncs loaded.
+
+    Returns dbt's result and the analyst questions answered from the fresh models.
+    """
+    from pipelines.destinations import build_target
+    from pipelines.sync import build_pipeline
+
+    pipeline = build_pipeline(options, build_target(options))
+    result = run_transform(pipeline, command, analytics_schema)
+    return result, analyst_answers(pipeline, analytics_schema)
 
 
 def dbt_paths(work_dir: Path) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,9 @@ class Practice:
     """The simulator's organization as a perfect sync must see it."""
 
     base_url: str
-    truth: Mapping[str, list[JsonRecord]]
-    deleted_item_ids: frozenset[str]
+    # Thousands of records: kept out of reprs, which pytest prints on failures.
+    truth: Mapping[str, list[JsonRecord]] = field(repr=False)
+    deleted_item_ids: frozenset[str] = field(repr=False)
 
 
 @dataclass
@@ -49,10 +50,10 @@ class Warehouse:
     """A synced and modelled destination, queried through dlt's SQL client."""
 
     destination: str
-    pipeline: dlt.Pipeline
+    pipeline: dlt.Pipeline = field(repr=False)
     pipelines_dir: Path
     duckdb_path: Path | None
-    transform: TransformResult
+    transform: TransformResult = field(repr=False)
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         """The rows of ``sql`` as dicts (models live in schema ``spruce_analytics``)."""

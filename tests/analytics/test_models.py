@@ -9,6 +9,7 @@ import pytest
 
 from tests.analytics import truth
 from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
+from pipelines.transform import analyst_answers
 from tests.analytics.practice import Practice, Warehouse
 
 MODELS = {"messages", "conversations_enriched", "response_times", "daily_activity",
@@ -96,3 +97,18 @@ def test_current_contacts_are_the_live_ones_with_their_first_phone(
 ) -> None:
     rows = warehouse.rows("select contact_id, primary_phone from spruce_analytics.contacts_current")
     assert {row["contact_id"]: row["primary_phone"] for row in rows} == truth.first_phones(practice)
+
+
+def test_the_analyst_questions_are_answered_from_the_models(
+    warehouse: Warehouse, practice: Practice
+) -> None:
+    answers = {answer.question: answer for answer in analyst_answers(warehouse.pipeline)}
+    assert len(answers) == 5 and all(answer.rows for answer in answers.values())
+    per_channel = answers["Inbound vs outbound messages per channel"]
+    totals = Counter({"inbound": 0, "outbound": 0})
+    for row in per_channel.rows:
+        named = dict(zip(per_channel.columns, row))
+        totals.update(inbound=named["inbound"], outbound=named["outbound"])
+    assert totals == Counter(item["direction"] for item in truth.items(practice)
+                             if item["direction"] != "none"
+                             and item["id"] not in practice.deleted_item_ids)
