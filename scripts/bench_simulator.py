@@ -161,11 +161,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight per client")
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     arguments = parser.parse_args()
-    figures: dict[str, object] = {"scale": arguments.scale, "clients": arguments.clients,
-                                  "concurrency_per_client": arguments.concurrency}
+    figures: dict[str, object] = {
+        "scale": arguments.scale,
+        "clients": arguments.clients,
+        "concurrency_per_client": arguments.concurrency,
+    }
     with served(arguments.scale) as (base_url, process, _):
-        figures.update(throughput(base_url, arguments.runs, arguments.concurrency,
-                                  arguments.clients, process.pid))
+        figures.update(
+            throughput(
+                base_url, arguments.runs, arguments.concurrency, arguments.clients, process.pid
+            )
+        )
         figures["serving_peak_rss_mb"] = round(peak_rss_mb(process.pid))
     with served(arguments.startup_scale) as (_, process, seconds):
         figures["startup_scale"] = arguments.startup_scale

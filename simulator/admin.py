@@ -24,6 +24,10 @@ from simulator.settings import FAULT_KINDS, FaultSchedule, FaultSettings, RateLi
 logger = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SettingsT = TypeVar("SettingsT")
+# JSON types accepted for the settings' scalar fields (an int is a valid float).
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "int": (int,), "float": (int, float), "bool": (bool,), "str": (str,),
+}  # fmt: skip
 
 
 class AdminInputError(ValueError):
@@ -118,10 +122,18 @@ def fault_settings(data: Any) -> FaultSettings:
     values["schedules"] = tuple(_build(FaultSchedule, item) for item in schedules)
     for schedule in values["schedules"]:
         _check_kind(schedule.fault)
-    for kinds in values.get("probabilities", {}).values():
-        for kind in kinds:
+    for kinds in _mapping(values.get("probabilities", {}), "probabilities").values():
+        for kind, probability in _mapping(kinds, "probabilities[operation]").items():
             _check_kind(kind)
+            if isinstance(probability, bool) or not isinstance(probability, (int, float)):
+                raise AdminInputError(f"the probability of {kind} must be a number from 0 to 1")
     return _build(FaultSettings, values)
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise AdminInputError(f"{where} must be a JSON object, got {type(value).__name__}")
+    return value
 
 
 def _check_kind(kind: str) -> None:
@@ -142,7 +154,19 @@ def _fields_of(cls: type, data: Any) -> dict[str, Any]:
 
 
 def _build(cls: type[SettingsT], values: dict[str, Any]) -> SettingsT:
+    _check_scalars(cls, values)
     try:
         return cls(**values)
     except TypeError as error:
         raise AdminInputError(f"{cls.__name__}: {error}") from error
+
+
+def _check_scalars(cls: type, values: dict[str, Any]) -> None:
+    """Numbers, flags and names have the field's JSON type (``int | None`` allows null)."""
+    for field in dataclasses.fields(cls):
+        kind, _, optional = str(field.type).partition(" | ")
+        value = values.get(field.name)
+        if field.name not in values or kind not in _SCALARS or (optional and value is None):
+            continue
+        if isinstance(value, bool) != (kind == "bool") or not isinstance(value, _SCALARS[kind]):
+            raise AdminInputError(f"{field.name} must be {field.type}, got {value!r}")

@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,7 +26,9 @@ from simulator.settings import (
     SimulatorSettings,
 )
 
-simulator_app = typer.Typer(help="A local Spruce Health API for tests and demos.", no_args_is_help=True)
+simulator_app = typer.Typer(
+    help="A local Spruce Health API for tests and demos.", no_args_is_help=True
+)
 
 
 @simulator_app.callback()
@@ -61,7 +63,9 @@ def fault_settings(
         FaultSchedule(fault=kind, count=int(count), operation=operation)
         for operation, kind, count in (_parse_fault(text, int) for text in schedules)
     )
-    return FaultSettings(seed, probabilities, next_faults, latency, jitter, revoke_after, revoke_token)
+    return FaultSettings(
+        seed, probabilities, next_faults, latency, jitter, revoke_after, revoke_token
+    )
 
 
 def rate_limit_settings(
@@ -85,21 +89,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = DEFAULT_HOST,
     seed: Annotated[int, typer.Option(help="Seed of the generated organization.")] = 7,
     scale: Annotated[str, typer.Option(help="Data scale: tiny, small, demo, ...")] = "demo",
-    token: Annotated[Optional[list[str]], typer.Option(help="Accepted bearer token (repeatable).")] = None,
-    rate_limit: Annotated[Optional[int], typer.Option(help="Requests per window; unset = unlimited.")] = None,
+    token: Annotated[list[str] | None, typer.Option(help="Accepted bearer token (repeatable).")] = None,
+    rate_limit: Annotated[int | None, typer.Option(help="Requests per window; unset = unlimited.")] = None,
     window: Annotated[float, typer.Option(help="Rate window in seconds.")] = 60.0,
-    daily_limit: Annotated[Optional[int], typer.Option(help="Requests per daily window.")] = None,
-    daily_operation: Annotated[Optional[list[str]], typer.Option(help="operationId the daily limit applies to (repeatable; none = all).")] = None,
+    daily_limit: Annotated[int | None, typer.Option(help="Requests per daily window.")] = None,
+    daily_operation: Annotated[list[str] | None, typer.Option(help="operationId the daily limit applies to (repeatable; none = all).")] = None,
     exhausted_status: Annotated[int, typer.Option(help="Status when the budget is spent: 429 or 503.")] = 429,
     retry_after: Annotated[bool, typer.Option(help="Send Retry-After when throttling.")] = True,
     noisy_neighbour: Annotated[float, typer.Option(help="Share (0-1) of each window spent by another integration.")] = 0.0,
     latency: Annotated[float, typer.Option(help="Added latency per request, seconds.")] = 0.0,
     jitter: Annotated[float, typer.Option(help="Extra random latency up to this, seconds.")] = 0.0,
-    fault: Annotated[Optional[list[str]], typer.Option(help="[OPERATION:]KIND=PROBABILITY, e.g. 503=0.05 (repeatable).")] = None,
-    fault_next: Annotated[Optional[list[str]], typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable).")] = None,
+    fault: Annotated[list[str] | None, typer.Option(help="[OPERATION:]KIND=PROBABILITY, e.g. 503=0.05 (repeatable).")] = None,
+    fault_next: Annotated[list[str] | None, typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable).")] = None,
     fault_seed: Annotated[int, typer.Option(help="Seed of the fault RNG.")] = 0,
-    revoke_after: Annotated[Optional[int], typer.Option(help="Revoke a token after this many requests.")] = None,
-    revoke_token: Annotated[Optional[str], typer.Option(help="The token --revoke-after applies to; unset = every token.")] = None,
+    revoke_after: Annotated[int | None, typer.Option(help="Revoke a token after this many requests.")] = None,
+    revoke_token: Annotated[str | None, typer.Option(help="The token --revoke-after applies to; unset = every token.")] = None,
     consistency_delay: Annotated[float, typer.Option(help="Seconds before new items and conversations are listed.")] = 0.0,
     token_lifetime: Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")] = DEFAULT_TOKEN_LIFETIME_SECONDS,
 ) -> None:  # fmt: skip

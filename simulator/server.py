@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -35,7 +35,9 @@ class ServerThread:
             lifespan="on", timeout_graceful_shutdown=1,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="spruce-simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, name="spruce-simulator", daemon=True
+        )
 
     def start(self) -> int:
         self._thread.start()
@@ -70,7 +72,9 @@ class Simulator:
         self._state = SimulatorState(
             organization=self.organization,
             tokens=frozenset(self.settings.tokens),
-            pagination=PaginationTokens(secrets.token_bytes(32), self.settings.token_lifetime_seconds),
+            pagination=PaginationTokens(
+                secrets.token_bytes(32), self.settings.token_lifetime_seconds
+            ),
             budget=RateBudget(self.settings.rate_limit),
             faults=FaultInjector(self.settings.faults),
             clock=clock,

@@ -58,9 +58,12 @@ API_ROUTES: tuple[ApiRoute, ...] = (
     _paged(
         "/conversations",
         PagedList(
-            "ListConversations", "conversations", own_params=("orderBy", "startFrom"),
-            required=("orderBy",), first_page_only=("startFrom",),
-        ),  # fmt: skip
+            "ListConversations",
+            "conversations",
+            own_params=("orderBy", "startFrom"),
+            required=("orderBy",),
+            first_page_only=("startFrom",),
+        ),
     ),
     _paged("/conversations/tags", PagedList("ConversationTags", "tags")),
     _whole(
@@ -70,9 +73,12 @@ API_ROUTES: tuple[ApiRoute, ...] = (
     _paged(
         "/conversations/{conversationId}/items",
         PagedList(
-            "ConversationItems", "conversationItems", "conversationId",
-            own_params=("order", "startFrom"), first_page_only=("startFrom",),
-        ),  # fmt: skip
+            "ConversationItems",
+            "conversationItems",
+            "conversationId",
+            own_params=("order", "startFrom"),
+            first_page_only=("startFrom",),
+        ),
     ),
     _whole(
         "/conversations/{conversationId}/scheduledmessages",
@@ -92,13 +98,18 @@ API_ROUTES: tuple[ApiRoute, ...] = (
         GetRecord("Transcription", "transcriptionId", "transcription"),
     ),
     _whole("/webhooks/endpoints", WholeList("ListWebhookEndpoints", "endpoints")),
-    _whole("/webhooks/endpoints/{endpointId}", GetRecord("WebhookEndpoint", "endpointId", "endpoint")),
+    _whole(
+        "/webhooks/endpoints/{endpointId}", GetRecord("WebhookEndpoint", "endpointId", "endpoint")
+    ),
     _paged(
         "/webhooks/endpoints/{endpointId}/events",
         PagedList(
-            "ListWebhookEndpointEvents", "events", "endpointId",
-            own_params=("startTime", "endTime"), total_count=False,
-        ),  # fmt: skip
+            "ListWebhookEndpointEvents",
+            "events",
+            "endpointId",
+            own_params=("startTime", "endTime"),
+            total_count=False,
+        ),
     ),
 )
 

@@ -73,7 +73,9 @@ class ApiGateway:
     ) -> Reply:
         state = self._state
         if not self._authorized(request):
-            return Reply.error(ApiError(403, "FORBIDDEN", "the API token is missing, wrong or disabled"))
+            return Reply.error(
+                ApiError(403, "FORBIDDEN", "the API token is missing, wrong or disabled")
+            )
         operation = route.operation if route else UNKNOWN_OPERATION
         admission = state.budget.admit(operation)
         if admission.throttled_status is not None:
@@ -127,7 +129,9 @@ class ApiGateway:
             headers = [("retry-after", str(RETRY_AFTER_SECONDS))] if retry else []
             return Reply.error(ApiError(status, type_, "an unexpected error occurred"), headers)
         if fault == "expired-token":
-            return Reply.error(bad_parameter("the paginationToken has expired; start the listing again"))
+            return Reply.error(
+                bad_parameter("the paginationToken has expired; start the listing again")
+            )
         if fault == "leak-error":
             return Reply.error(bad_parameter(self._leaky_message()))
         return None

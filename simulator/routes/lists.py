@@ -105,9 +105,7 @@ class PagedList:
         return body
 
 
-def _total_count(
-    call: ApiCall, page: Page, position: TokenPosition | None
-) -> tuple[int, float]:
+def _total_count(call: ApiCall, page: Page, position: TokenPosition | None) -> tuple[int, float]:
     """Spruce computes totalCount at the first page and refreshes it at most every 60 s."""
     now = call.now.timestamp()
     if position is not None and now - position.counted_at < TOTAL_COUNT_REFRESH_SECONDS:

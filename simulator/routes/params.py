@@ -72,7 +72,5 @@ def search_body(body: bytes) -> dict[str, Any]:
     except orjson.JSONDecodeError:
         search = None
     if not isinstance(search, dict):
-        raise bad_parameter(
-            'the request body must be a JSON object such as {"structured": {}}'
-        )
+        raise bad_parameter('the request body must be a JSON object such as {"structured": {}}')
     return search

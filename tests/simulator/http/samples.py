@@ -84,7 +84,8 @@ def sample_requests(client: httpx.Client) -> dict[str, SampleRequest]:
         "ListWebhookEndpoints": SampleRequest("GET", "/webhooks/endpoints"),
         "WebhookEndpoint": SampleRequest("GET", f"/webhooks/endpoints/{endpoint}"),
         "ListWebhookEndpointEvents": SampleRequest(
-            "GET", f"/webhooks/endpoints/{endpoint}/events",
+            "GET",
+            f"/webhooks/endpoints/{endpoint}/events",
             {"startTime": "2020-01-01T00:00:00Z"},
-        ),  # fmt: skip
+        ),
     }

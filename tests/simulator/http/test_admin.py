@@ -46,6 +46,11 @@ def test_faults_switch_on_and_off(simulator: Simulator) -> None:
         ("/faults", [1, 2], ["must be a JSON object"]),
         ("/rate-limit", {"limit": 5, "exhausted_status": 500}, ["429 or 503"]),
         ("/rate-limit", {"windows": 5}, ["no field windows", "window_seconds"]),
+        ("/rate-limit", {"limit": "ten"}, ["limit must be int", "'ten'"]),
+        ("/rate-limit", {"retry_after": 1}, ["retry_after must be bool"]),
+        ("/faults", {"probabilities": {"*": {"503": "often"}}}, ["probability of 503"]),
+        ("/faults", {"probabilities": {"*": 0.5}}, ["must be a JSON object"]),
+        ("/faults", {"revoke_after": 2.5}, ["revoke_after must be int | None"]),
     ],
 )
 def test_bad_settings_are_refused_with_the_reason(
@@ -63,3 +68,22 @@ def test_a_body_that_is_not_json_is_refused(simulator: Simulator) -> None:
         response = admin.put("/faults", content=b"{not json")
     assert response.status_code == 400
     assert "not JSON" in response.json()["message"]
+
+
+def test_advance_changes_what_the_api_lists(simulator: Simulator) -> None:
+    with api_client(simulator) as client, admin_client(simulator) as admin:
+        before = client.get("/contacts", params={"pageSize": 1}).json()["totalCount"]
+        summary = admin.post("/advance", json={"new_contacts": 3, "deleted_contacts": 1})
+        after = client.get("/contacts", params={"pageSize": 1}).json()["totalCount"]
+        created = summary.json()["contacts"]["created"]
+        fetched = client.get(f"/contacts/{created[0]}")
+    assert summary.status_code == 200 and len(created) == 3
+    assert after == before + 2
+    assert fetched.status_code == 200
+
+
+def test_a_bad_change_is_refused_with_the_reason(simulator: Simulator) -> None:
+    with admin_client(simulator) as admin:
+        response = admin.post("/advance", json={"new_patients": 3})
+    assert response.status_code == 400
+    assert "new_patients" in response.json()["message"]

@@ -125,8 +125,7 @@ def test_a_probability_applies_to_its_operation_only(simulator: Simulator) -> No
 
 def test_added_latency_holds_requests_in_flight(simulator: Simulator) -> None:
     simulator.set_faults(FaultSettings(latency_seconds=0.3, jitter_seconds=0.05))
-    with api_client(simulator) as client:
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            statuses = list(pool.map(lambda _: client.get("/organization").status_code, range(4)))
+    with api_client(simulator) as client, concurrent.futures.ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda _: client.get("/organization").status_code, range(4)))
     assert statuses == [200] * 4
     assert simulator.counters().peak_concurrency >= 2

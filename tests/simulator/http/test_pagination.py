@@ -80,7 +80,9 @@ def test_total_count_is_kept_while_paging_then_refreshed_after_a_minute(
         token = first["paginationToken"]
         second = client.get("/contacts", params={**CONTACTS, "paginationToken": token}).json()
         clock.advance(61)
-        third = client.get("/contacts", params={**CONTACTS, "paginationToken": second["paginationToken"]}).json()
+        third = client.get(
+            "/contacts", params={**CONTACTS, "paginationToken": second["paginationToken"]}
+        ).json()
     assert second["totalCount"] == first["totalCount"]
     assert third["totalCount"] == first["totalCount"] + 5
 
@@ -147,3 +149,17 @@ def test_an_empty_token_starts_the_listing(simulator: Simulator) -> None:
         start = client.get("/contacts", params=CONTACTS).json()
         empty = client.get("/contacts", params={**CONTACTS, "paginationToken": ""}).json()
     assert ids(empty["contacts"]) == ids(start["contacts"])
+
+
+def test_new_records_are_listed_only_after_the_consistency_delay(clock: ManualClock) -> None:
+    simulator = Simulator(replace(TEST_SETTINGS, consistency_delay_seconds=30.0), clock=clock)
+    listing = {"orderBy": "created", "startFrom": clock.now.isoformat(), "pageSize": 200}
+    with simulator.running(), api_client(simulator) as client:
+        created = simulator.advance({"new_conversations": 1})["conversations"]["created"][0]
+        hidden = ids(client.get("/conversations", params=listing).json()["conversations"])
+        fetched = client.get(f"/conversations/{created}")
+        clock.advance(31)
+        shown = ids(client.get("/conversations", params=listing).json()["conversations"])
+    assert created not in hidden
+    assert fetched.status_code == 200
+    assert created in shown

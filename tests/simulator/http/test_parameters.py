@@ -51,7 +51,9 @@ def test_an_absent_page_size_uses_the_default(samples: dict[str, SampleRequest])
     with simulator.running(), api_client(simulator) as client:
         body = client.get("/contacts").json()
     assert len(body["contacts"]) == PAGE_SIZE_BOUNDS["ListContacts"][2]
-    assert simulator.counters().page_sizes == {"ListContacts": {PAGE_SIZE_BOUNDS["ListContacts"][2]: 1}}
+    assert simulator.counters().page_sizes == {
+        "ListContacts": {PAGE_SIZE_BOUNDS["ListContacts"][2]: 1}
+    }
 
 
 @pytest.mark.parametrize("order_by", [None, "", "newest"])
@@ -95,8 +97,12 @@ def test_items_come_newest_first_unless_asked_otherwise(
     path = samples["ConversationItems"].path
     newest = client.get(path, params={"pageSize": 200}).json()["conversationItems"]
     oldest = client.get(path, params={"pageSize": 200, "order": "oldest_first"}).json()
-    assert [item["id"] for item in newest] == [item["id"] for item in oldest["conversationItems"]][::-1]
-    assert_spruce_error(client.get(path, params={"order": "sideways"}), 400, "order", "oldest_first")
+    assert [item["id"] for item in newest] == [item["id"] for item in oldest["conversationItems"]][
+        ::-1
+    ]
+    assert_spruce_error(
+        client.get(path, params={"order": "sideways"}), 400, "order", "oldest_first"
+    )
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,9 @@ def test_no_headers_when_nothing_is_limited(simulator: Simulator) -> None:
 def test_an_exhausted_budget_answers_the_configured_status(
     simulator_factory: SimulatorFactory, status: int, retry_after: bool
 ) -> None:
-    simulator = limited(simulator_factory, limit=2, exhausted_status=status, retry_after=retry_after)
+    simulator = limited(
+        simulator_factory, limit=2, exhausted_status=status, retry_after=retry_after
+    )
     with api_client(simulator) as client:
         assert [client.get("/organization").status_code for _ in range(2)] == [200, 200]
         refused = client.get("/organization")
@@ -64,14 +66,17 @@ def test_all_tokens_share_the_organizations_budget(simulator_factory: SimulatorF
 def test_the_window_refills_and_throttled_requests_spent_nothing(
     simulator_factory: SimulatorFactory,
 ) -> None:
-    simulator = limited(simulator_factory, limit=2, window_seconds=SHORT_WINDOW)
+    simulator = limited(simulator_factory, limit=2, window_seconds=SHORT_WINDOW, daily_limit=10)
     with api_client(simulator) as client:
-        statuses = [client.get("/organization").status_code for _ in range(4)]
+        responses = [client.get("/organization") for _ in range(4)]
         time.sleep(SHORT_WINDOW * 1.2)
         after_refill = client.get("/organization")
-    assert statuses == [200, 200, 429, 429]
+    assert [response.status_code for response in responses] == [200, 200, 429, 429]
+    # Two refusals later the daily budget still shows only the two requests served.
+    assert responses[-1].headers["s-ratelimit-daily-remaining"] == "8"
     assert after_refill.status_code == 200
     assert after_refill.headers["s-ratelimit-remaining"] == "1"
+    assert after_refill.headers["s-ratelimit-daily-remaining"] == "7"
 
 
 def test_the_daily_window_applies_to_its_operations_only(
