@@ -61,6 +61,8 @@ def configure_logging(level: int, log_filter: logging.Filter) -> None:
         from rich.logging import RichHandler
 
         handler = RichHandler(console=stderr_console(), show_path=False)
+        # Rich shows time, level and place itself; basicConfig's default would repeat them.
+        handler.setFormatter(logging.Formatter("%(message)s"))
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(PLAIN_LOG_FORMAT))
