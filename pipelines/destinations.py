@@ -16,8 +16,11 @@ from dlt.common.destination import Destination as DltDestination
 from dlt.common.pipeline import get_dlt_pipelines_dir
 
 from pipelines.options import SyncOptions
+from sources.spruce.exceptions import ConfigurationError
 
-DEFAULT_DUCKDB_FILE = "spruce.duckdb"
+# Not "spruce.duckdb": a DuckDB file named like the dataset ("spruce") makes DuckDB's binder
+# fail every query with "Ambiguous reference to catalog or schema".
+DEFAULT_DUCKDB_FILE = "spruce_sync.duckdb"
 LOADER_FILE_FORMATS = {"duckdb": "parquet", "postgres": "insert_values"}
 
 
@@ -44,6 +47,12 @@ def build_target(options: SyncOptions) -> Target:
     """The dlt destination chosen by ``options.destination``."""
     if options.destination == "duckdb":
         path = duckdb_path(options)
+        if path.stem == options.dataset_name:
+            raise ConfigurationError(
+                f"The DuckDB file {path.name!r} is named like the dataset"
+                f" {options.dataset_name!r}; DuckDB cannot tell its catalog from the schema."
+                " Rename one of them (e.g. duckdb_path: spruce_sync.duckdb)."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         return Target(dlt.destinations.duckdb(credentials=str(path)), "parquet", str(path))
     destination = dlt.destinations.postgres()

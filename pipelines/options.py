@@ -27,7 +27,8 @@ class SyncOptions:
     pipeline_name: str = "spruce_sync"
     # dlt's working folder (load packages, local state); None = dlt's default.
     pipelines_dir: Path | None = None
-    # The DuckDB file; None = ``spruce.duckdb`` in the working directory.
+    # The DuckDB file; None = ``spruce_sync.duckdb`` in the working directory (its name
+    # must differ from the dataset's: DuckDB confuses a catalog and a schema of one name).
     duckdb_path: Path | None = None
     # Resources to sync; empty = all of them.
     resources: tuple[str, ...] = ()

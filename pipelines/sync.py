@@ -206,37 +206,38 @@ def run_pipeline(
 
 
 def unwrap(failed: PipelineStepFailed) -> BaseException:
-    """The cause of a failed step: our own error as is, a destination's as unreachable."""
-    cause: BaseException | None = failed
-    while isinstance(cause, PipelineStepFailed) or (
-        cause is not None and not isinstance(cause, SpruceSyncError) and _wraps(cause)
-    ):
-        cause = getattr(cause, "exception", None) or cause.__cause__ or cause.__context__
+    """The cause of a failed step: our own errors as they are, a lost destination as
+    `DestinationUnreachable`, anything else as the underlying error."""
+    cause = _root_cause(failed)
     if isinstance(cause, SpruceSyncError):
         return cause
-    if failed.step == "load" or _is_destination_error(cause):
+    if _is_destination_unreachable(cause):
         return DestinationUnreachable(
-            f"The {failed.pipeline.destination.destination_name if failed.pipeline.destination else 'destination'}"
-            f" step '{failed.step}' failed: {type(cause).__name__}: {_first_line(cause)}."
-            " The extracted data is kept as a pending package and loaded by the next run."
+            f"The destination failed during the {failed.step} step: {type(cause).__name__}:"
+            f" {_first_line(cause)}. The extracted data is kept as a pending package and"
+            " loaded by the next run."
         )
-    return cause or failed
+    return cause
 
 
-def _wraps(error: BaseException) -> bool:
-    return type(error).__module__.startswith("dlt.") and (
-        getattr(error, "exception", None) is not None or error.__cause__ is not None
-    )
+def _root_cause(failed: PipelineStepFailed) -> BaseException:
+    """Follow dlt's wrappers down to the first error that is not dlt's own wrapping."""
+    cause: BaseException = failed
+    for _ in range(10):  # dlt nests a few levels at most
+        inner = getattr(cause, "exception", None) or cause.__cause__
+        if isinstance(cause, SpruceSyncError) or not isinstance(inner, BaseException):
+            break
+        cause = inner
+    return cause
 
 
-def _is_destination_error(error: BaseException | None) -> bool:
-    from dlt.destinations.exceptions import DestinationConnectionError, DestinationTransientException
+def _is_destination_unreachable(error: BaseException) -> bool:
+    from dlt.destinations.exceptions import DestinationConnectionError
 
-    return isinstance(error, (DestinationConnectionError, DestinationTransientException))
-
-
-def _first_line(error: BaseException | None) -> str:
-    return str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+    if isinstance(error, DestinationConnectionError):
+        return True
+    # psycopg2.OperationalError (server down), duckdb.IOException (file locked)
+    return type(error).__name__ in ("OperationalError", "IOException", "ConnectionException")
 
 
 def check_destination(pipeline: dlt.Pipeline) -> None:
