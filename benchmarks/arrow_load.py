@@ -30,7 +30,9 @@ def _column(name: str, rows: list[Row]) -> pa.Array:
         return pa.array([None if value is None else str(value) for value in values])
 
 
-def insert_arrow(connection: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table) -> None:
+def insert_arrow(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table
+) -> None:
     """Create ``schema.table`` from ``data``, or add its new columns and append by name."""
     target = f'"{schema}"."{table}"'
     connection.register("incoming", data)

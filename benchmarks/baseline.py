@@ -84,9 +84,7 @@ def _conversations() -> dict[str, Any]:
     return resource
 
 
-def run_baseline(
-    base_url: str, api_token: str, duckdb_path: Path, pipelines_dir: Path
-) -> LoadInfo:
+def run_baseline(base_url: str, api_token: str, duckdb_path: Path, pipelines_dir: Path) -> LoadInfo:
     """One run of the baseline into the DuckDB file (dataset ``spruce``)."""
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,

@@ -1,8 +1,8 @@
 """``scripts/bench.py``: run the scenarios, write the results JSON, print the table.
 
-    .venv/bin/python scripts/bench.py                      # every scenario (~15 min)
-    .venv/bin/python scripts/bench.py --only cpu_bound     # one scenario
-    .venv/bin/python scripts/bench.py --quick              # tiny scale, one round (CI)
+.venv/bin/python scripts/bench.py                      # every scenario (~15 min)
+.venv/bin/python scripts/bench.py --only cpu_bound     # one scenario
+.venv/bin/python scripts/bench.py --quick              # tiny scale, one round (CI)
 """
 
 from __future__ import annotations
@@ -28,16 +28,36 @@ logger = logging.getLogger("benchmarks")
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/bench.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=SCENARIO_NAMES, default=[],
-                        help="run only this scenario (repeatable); default: all of them")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny scale and a single round: proves the harness runs, measures nothing")
-    parser.add_argument("--repeats", type=int, default=REPEATS,
-                        help=f"rounds per scenario for runs under a minute (default {REPEATS})")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="results JSON path (default: docs/bench/results-<UTC time>.json)")
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="keep the DuckDB files and dlt folders here instead of a temp folder")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SCENARIO_NAMES,
+        default=[],
+        help="run only this scenario (repeatable); default: all of them",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny scale and a single round: proves the harness runs, measures nothing",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=REPEATS,
+        help=f"rounds per scenario for runs under a minute (default {REPEATS})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="results JSON path (default: docs/bench/results-<UTC time>.json)",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the DuckDB files and dlt folders here instead of a temp folder",
+    )
     return parser.parse_args(argv)  # fmt: skip
 
 
@@ -62,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         root = arguments.keep or Path(temporary)
         reports = run_scenarios(arguments.only, BenchContext(root, repeats, arguments.quick))
     command = shlex.join(["scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    output = arguments.output or REPO_ROOT / "docs" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json"
+    output = (
+        arguments.output or REPO_ROOT / "docs" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json"
+    )
     write_results(results_document(reports, command, started, REPO_ROOT), output)
     print(markdown_table(reports))
     print(f"\nresults: {output}")

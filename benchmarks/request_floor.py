@@ -75,8 +75,12 @@ def change_floor(before: ListingSnapshot, after: ListingSnapshot) -> RequestFloo
         if before.conversation_marks.get(conversation_id) != (mark, count)
     }
     floor = dict(after.listing_floor)
-    floor[CONVERSATIONS_OPERATION] = pages_needed(len(changed), LISTINGS[CONVERSATIONS_OPERATION][1])
-    floor[ITEMS_OPERATION] = sum(pages_needed(new, ITEMS_PAGE_SIZE) for new in changed.values() if new > 0)
+    floor[CONVERSATIONS_OPERATION] = pages_needed(
+        len(changed), LISTINGS[CONVERSATIONS_OPERATION][1]
+    )
+    floor[ITEMS_OPERATION] = sum(
+        pages_needed(new, ITEMS_PAGE_SIZE) for new in changed.values() if new > 0
+    )
     return floor
 
 

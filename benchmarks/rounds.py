@@ -55,7 +55,9 @@ def worth_repeating(earlier: Sequence[RunResult]) -> bool:
     return all(run.ok and run.wall_seconds < REPEAT_UNDER_SECONDS for run in earlier)
 
 
-def runs_of(runs: Sequence[RunResult], pipeline: PipelineKind, label: str = "full") -> list[RunResult]:
+def runs_of(
+    runs: Sequence[RunResult], pipeline: PipelineKind, label: str = "full"
+) -> list[RunResult]:
     return [run for run in runs if run.pipeline == pipeline and run.label == label]
 
 
@@ -77,3 +79,15 @@ def _differing(reference: RunResult | None, other: RunResult | None) -> int | No
     if reference is None or other is None:
         return None
     return sum(id_mismatches(Path(reference.duckdb_path), Path(other.duckdb_path)).values())
+
+
+def workspaces_for(
+    context: BenchContext, scenario: str, rate_window_seconds: float | None = None
+) -> WorkspaceFactory:
+    """A fresh workspace per pipeline and round under the scenario's folder."""
+
+    def workspace(pipeline: PipelineKind, round_index: int) -> Workspace:
+        folder = context.folder(scenario, pipeline, round_index)
+        return Workspace(pipeline, folder, rate_window_seconds=rate_window_seconds)
+
+    return workspace

@@ -7,6 +7,8 @@ and each figure covers exactly one pipeline.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.run_spec import PipelineKind, RunSpec
@@ -24,6 +26,8 @@ def run_ours(spec: RunSpec, api_token: str) -> None:
         concurrency=spec.concurrency,
         reserve_share=spec.reserve_share,
     )
+    if spec.rate_window_seconds is not None:
+        options = replace(options, rate_window=timedelta(seconds=spec.rate_window_seconds))
     run_sync(options, api_token=api_token, base_url=spec.base_url)
 
 

@@ -13,9 +13,8 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
-from simulator import Simulator, SimulatorSettings
-
 from benchmarks.request_floor import ListingSnapshot, snapshot_from_ground_truth
+from simulator import Simulator, SimulatorSettings
 
 _START_TIMEOUT_SECONDS = 180.0
 _COMMAND_TIMEOUT_SECONDS = 600.0

@@ -28,7 +28,11 @@ def _failure(report: ScenarioReport, run: RunResult) -> str:
 
 
 def _line(title: str, row: FigureRow) -> str:
-    cells = [title, row.figure, *(format_value(value) for value in (row.ours, row.baseline, row.raw))]
+    cells = [
+        title,
+        row.figure,
+        *(format_value(value) for value in (row.ours, row.baseline, row.raw)),
+    ]
     cells += [row.goal, _MET[row.met]]
     return "| " + " | ".join(cells) + " |"
 

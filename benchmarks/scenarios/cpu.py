@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator import SimulatorSettings
-
 from benchmarks.figures import (
     FigureRow,
     ScenarioReport,
     at_least,
     at_most,
     id_check_row,
-    per_second,
     ratio,
     side_by_side,
 )
-from benchmarks.harness import RunResult, Workspace
-from benchmarks.rounds import BenchContext, WorkspaceFactory, full_sync_rounds, id_differences, runs_of
+from benchmarks.harness import RunResult
+from benchmarks.rounds import (
+    BenchContext,
+    full_sync_rounds,
+    id_differences,
+    runs_of,
+    workspaces_for,
+)
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
@@ -33,6 +36,7 @@ from benchmarks.settings import (
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
+from simulator import SimulatorSettings
 
 PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline", "raw")
 
@@ -46,16 +50,12 @@ class CpuBoundSync:
         scale = QUICK_SCALE if context.quick else CPU_SCALE
         settings = SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,))
         with SimulatorProcess(settings) as simulator:
-            runs = full_sync_rounds(simulator, context, PIPELINES, self._workspace(context))
+            runs = full_sync_rounds(
+                simulator, context, PIPELINES, workspaces_for(context, self.name)
+            )
         report = ScenarioReport(self.name, self.title, {"scale": scale}, runs)
         report.figures = _figures(runs) + [id_check_row(id_differences(runs))]
         return report
-
-    def _workspace(self, context: BenchContext) -> WorkspaceFactory:
-        def workspace(pipeline: PipelineKind, round_index: int) -> Workspace:
-            return Workspace(pipeline, context.folder(self.name, pipeline, round_index))
-
-        return workspace
 
 
 def _records_per_second(run: RunResult) -> float:

@@ -12,8 +12,6 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from simulator import SimulatorSettings
-
 from benchmarks.figures import FigureRow, ScenarioReport, at_most, id_check_row
 from benchmarks.harness import RunResult, Workspace, measured_run
 from benchmarks.request_floor import RequestFloor, change_floor, request_ratio
@@ -29,6 +27,7 @@ from benchmarks.settings import (
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
+from simulator import SimulatorSettings
 
 PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline")
 
@@ -53,7 +52,9 @@ class IncrementalSyncs:
                 break
             rounds.append(self._round(context, scale, round_index))
         runs = [run for result in rounds for run in result.runs]
-        report = ScenarioReport(self.name, self.title, {"scale": scale, "changed_share": CHANGED_SHARE}, runs)
+        report = ScenarioReport(
+            self.name, self.title, {"scale": scale, "changed_share": CHANGED_SHARE}, runs
+        )
         report.figures = _figures(rounds)
         report.notes.append(f"change applied each round: {rounds[0].change_summary}")
         return report
@@ -71,7 +72,10 @@ class IncrementalSyncs:
             after = simulator.listing_snapshot()
             runs += [measured_run(simulator, workspace, "incremental") for workspace in workspaces]
             runs += [measured_run(simulator, workspace, "no-change") for workspace in workspaces]
-        floors = {"incremental": change_floor(before, after), "no-change": change_floor(after, after)}
+        floors = {
+            "incremental": change_floor(before, after),
+            "no-change": change_floor(after, after),
+        }
         return RoundResult(runs, floors, _summarise(summary))
 
 
@@ -87,7 +91,10 @@ def _change(conversations: int) -> dict[str, int]:
 
 def _summarise(summary: dict[str, object]) -> dict[str, object]:
     """Counts instead of ids: the report needs sizes, not records."""
-    return {key: len(value) if isinstance(value, (list, dict)) else value for key, value in summary.items()}
+    return {
+        key: len(value) if isinstance(value, (list, dict)) else value
+        for key, value in summary.items()
+    }
 
 
 RoundValue = Callable[[RunResult, RunResult, RequestFloor], float]
@@ -107,13 +114,14 @@ def _label_figures(rounds: list[RoundResult], label: str, excess: float | None) 
         return tuple(_median_over_rounds(rounds, pipeline, label, value) for pipeline in PIPELINES)
 
     over_floor = pair(lambda run, full, floor: request_ratio(run.requests_by_operation, floor))
-    goal = 1 + excess if excess is not None else None
+    goal = None if excess is None else 1 + excess
+    goal_text = "" if goal is None else f"<= {goal:.2f}"
+    met = None if goal is None else at_most(over_floor[0], goal)
     return [
         FigureRow(f"{label}: requests", *pair(lambda run, full, floor: run.requests)),
         FigureRow(f"{label}: minimum requests for the change",
                   *pair(lambda run, full, floor: _floor_of(run, floor))),
-        FigureRow(f"{label}: requests / minimum", *over_floor,
-                  goal=f"<= {goal:.2f}" if goal else "", met=at_most(over_floor[0], goal) if goal else None),
+        FigureRow(f"{label}: requests / minimum", *over_floor, goal=goal_text, met=met),
         FigureRow(f"{label}: requests / full sync's",
                   *pair(lambda run, full, floor: run.requests / full.requests)),
         FigureRow(f"{label}: wall s", *pair(lambda run, full, floor: run.wall_seconds)),

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator import FaultSettings, SimulatorSettings
-
 from benchmarks.figures import FigureRow, ScenarioReport, at_least, ratio, side_by_side
-from benchmarks.harness import RunResult, Workspace
-from benchmarks.rounds import BenchContext, WorkspaceFactory, full_sync_rounds, runs_of
+from benchmarks.harness import RunResult
+from benchmarks.rounds import BenchContext, full_sync_rounds, runs_of, workspaces_for
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
@@ -24,6 +22,7 @@ from benchmarks.settings import (
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
+from simulator import FaultSettings, SimulatorSettings
 
 PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline")
 
@@ -36,8 +35,14 @@ class LatencyBoundSync:
     def run(self, context: BenchContext) -> ScenarioReport:
         settings = self._simulator_settings(context)
         with SimulatorProcess(settings) as simulator:
-            runs = full_sync_rounds(simulator, context, PIPELINES, self._workspace(context))
-        described = {"scale": settings.scale, "latency_s": LATENCY_SECONDS, "jitter_s": JITTER_SECONDS}
+            runs = full_sync_rounds(
+                simulator, context, PIPELINES, workspaces_for(context, self.name)
+            )
+        described = {
+            "scale": settings.scale,
+            "latency_s": LATENCY_SECONDS,
+            "jitter_s": JITTER_SECONDS,
+        }
         report = ScenarioReport(self.name, self.title, described, runs)
         report.figures = _figures(runs)
         return report
@@ -46,12 +51,6 @@ class LatencyBoundSync:
         faults = FaultSettings(latency_seconds=LATENCY_SECONDS, jitter_seconds=JITTER_SECONDS)
         scale = QUICK_SCALE if context.quick else LATENCY_SCALE
         return SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), faults=faults)
-
-    def _workspace(self, context: BenchContext) -> WorkspaceFactory:
-        def workspace(pipeline: PipelineKind, round_index: int) -> Workspace:
-            return Workspace(pipeline, context.folder(self.name, pipeline, round_index))
-
-        return workspace
 
 
 def _figures(runs: list[RunResult]) -> list[FigureRow]:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simulator import RateLimitSettings, SimulatorSettings
-
 from benchmarks.figures import FigureRow, ScenarioReport, at_most, side_by_side, worst
-from benchmarks.harness import RunResult, Workspace
+from benchmarks.harness import RunResult
 from benchmarks.request_floor import RequestFloor, request_ratio
-from benchmarks.rounds import BenchContext, WorkspaceFactory, full_sync_rounds, runs_of
+from benchmarks.rounds import BenchContext, full_sync_rounds, runs_of, workspaces_for
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
@@ -29,6 +27,7 @@ from benchmarks.settings import (
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
+from simulator import RateLimitSettings, SimulatorSettings
 
 PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline")
 
@@ -48,7 +47,12 @@ class RateLimitedSync:
         settings = self._simulator_settings(context)
         with SimulatorProcess(settings) as simulator:
             floor = simulator.listing_snapshot().full_sync_floor
-            runs = full_sync_rounds(simulator, context, PIPELINES, self._workspace(context))
+            runs = full_sync_rounds(
+                simulator,
+                context,
+                PIPELINES,
+                workspaces_for(context, self.name, RATE_WINDOW_SECONDS),
+            )
         report = ScenarioReport(self.name, self.title, self._describe(settings), runs)
         report.figures = self._figures(runs, floor)
         return report
@@ -60,14 +64,9 @@ class RateLimitedSync:
             noisy_neighbour_share=self.neighbour_share,
         )
         scale = QUICK_SCALE if context.quick else RATE_LIMITED_SCALE
-        return SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), rate_limit=rate_limit)
-
-    def _workspace(self, context: BenchContext) -> WorkspaceFactory:
-        def workspace(pipeline: PipelineKind, round_index: int) -> Workspace:
-            folder = context.folder(self.name, pipeline, round_index)
-            return Workspace(pipeline, folder, rate_window_seconds=RATE_WINDOW_SECONDS)
-
-        return workspace
+        return SimulatorSettings(
+            seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), rate_limit=rate_limit
+        )
 
     def _describe(self, settings: SimulatorSettings) -> dict[str, object]:
         return {
