@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,7 @@ class World:
 
 def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> World:
     """Generate the organization's skeleton; records themselves come lazily."""
+    started = time.perf_counter()
     context = OrgContext(seed, scale_named(scale_name), to_ms(anchor), Codecs(seed))
     people = generate_people(context)
     reference = generate_reference(context, people)
@@ -64,6 +66,9 @@ def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> 
                   generate_scheduled_messages(context, people, conversations), events, drift,
                   delay_ms, f"media-{seed}".encode(), context.rng("changes"))
     _log_history(world)
+    logger.info("simulated organization ready: scale %s, %d contacts, %d conversations, "
+                "%.1f s", scale_name, contacts.count, conversations.count,
+                time.perf_counter() - started)
     return world
 
 
