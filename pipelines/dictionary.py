@@ -46,8 +46,9 @@ TABLE_OPERATIONS: Mapping[str, tuple[str, str]] = {
 }
 # Columns the sync adds to what Spruce sends.
 ADDED_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
-    "contacts": {"deleted_at": ("timestamp", "When the sync saw the contact disappear from "
-                                             "Spruce (null while it exists).")},
+    "contacts": {"deleted_at": (
+        "timestamp", "When the sync saw the contact disappear from Spruce (null while it exists).",
+    )},
 }
 # Present only in webhook payloads, never in the listings the tables come from.
 SKIPPED: frozenset[tuple[str, str]] = frozenset({("conversation_items", "conversation")})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.dictionary import OPENAPI_PATH, write_dictionary  # noqa: E402
+from pipelines.dictionary import OPENAPI_PATH, write_dictionary
 
 
 def main(arguments: list[str]) -> int:

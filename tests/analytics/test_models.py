@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from pipelines.transform import analyst_answers
 from tests.analytics import truth
 from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
-from pipelines.transform import analyst_answers
 from tests.analytics.practice import Practice, Warehouse
 
 MODELS = {"messages", "conversations_enriched", "response_times", "daily_activity",
