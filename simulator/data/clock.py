@@ -15,13 +15,17 @@ def to_ms(moment: datetime) -> int:
     return (moment - _EPOCH) // _MILLISECOND
 
 
+# Every generated record formats several times: table lookups beat formatting (~1 us).
+_CLOCK_TIMES = [f"{hour:02d}:{minute:02d}:{second:02d}"
+                for hour in range(24) for minute in range(60) for second in range(60)]
+_MILLIS = [f"{millis:03d}" for millis in range(1000)]
+
+
 def rfc3339(ms: int) -> str:
     """``ms`` as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (fixed width, so strings sort like times)."""
     day, in_day = divmod(ms, 86_400_000)
-    hours, in_hour = divmod(in_day, 3_600_000)
-    minutes, in_minute = divmod(in_hour, 60_000)
-    seconds, millis = divmod(in_minute, 1000)
-    return f"{_day(day)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+    second, millis = divmod(in_day, 1000)
+    return f"{_day(day)}T{_CLOCK_TIMES[second]}.{_MILLIS[millis]}Z"
 
 
 @lru_cache(maxsize=4096)

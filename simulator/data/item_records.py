@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from random import Random
+from typing import NamedTuple
 
 from simulator.contract import JsonRecord
 from simulator.data.clock import rfc3339
@@ -36,9 +37,8 @@ class ThreadSeed:
     count: int
 
 
-@dataclass(frozen=True)
-class ItemDraft:
-    """Inputs of one item: its place in the thread and who wrote it."""
+class ItemDraft(NamedTuple):
+    """Inputs of one item: its place in the thread and who wrote it (a tuple: cheap)."""
 
     conversation: int
     sequence: int
