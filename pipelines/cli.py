@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
@@ -148,8 +149,8 @@ class Masked:
         self._values: list[str] = []
 
     def add(self, value: str) -> str:
-        """Remember ``value`` as secret and return it."""
-        if value:
+        """Remember ``value`` as secret (unless it is too short to be one) and return it."""
+        if len(value) >= MIN_MASKED_LENGTH:
             self._values.append(value)
         return value
 
@@ -186,6 +187,24 @@ def reported_errors(masked: Masked, json_output: bool, debug: bool) -> Iterator[
         message = masked.scrub(progress.error_message(code, cause))
         progress.print_error(code, message, cause, json_output)
         raise typer.Exit(int(code)) from None
+
+
+# Secrets besides the token that the CLI masks wherever they might be echoed.
+OTHER_SECRETS = ("sources.spruce.phi_hash_key", "destination.postgres.credentials")
+# Shorter values are not masked: replacing every "abc" in the output would garble it, and
+# such a value is a placeholder rather than a secret.
+MIN_MASKED_LENGTH = 6
+
+
+def _mask_configured_secrets(masked: Masked) -> None:
+    """Mask the hash key and the Postgres DSN and password, if configured."""
+    import dlt
+
+    for key in OTHER_SECRETS:
+        value = dlt.secrets.get(key)
+        if isinstance(value, str):
+            masked.add(value)
+            masked.add(urlsplit(value).password or "")
 
 
 def _api_token() -> str:
@@ -433,6 +452,7 @@ def _start(debug: bool) -> Masked:
     """Logging to stderr with secrets masked; the same for every command."""
     masked = Masked()
     progress.configure_logging(logging.DEBUG if debug else logging.INFO, _ScrubFilter(masked))
+    _mask_configured_secrets(masked)
     return masked
 
 

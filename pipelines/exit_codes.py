@@ -46,6 +46,7 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
     from pipelines.errors import DestinationUnreachable, PipelineBusy
+    from sources.spruce.phi import PhiPolicyError
     from sources.spruce.exceptions import (
         ConfigurationError,
         InsecureBaseUrl,
@@ -57,6 +58,7 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
         (ConfigFieldMissingException, ExitCode.CONFIG),
         (InsecureBaseUrl, ExitCode.CONFIG),
         (ConfigurationError, ExitCode.CONFIG),
+        (PhiPolicyError, ExitCode.CONFIG),  # e.g. a policy that hashes, and no key
         (SpruceAuthError, ExitCode.AUTH),
         (DestinationUnreachable, ExitCode.DESTINATION),
         (RateBudgetExhausted, ExitCode.RATE_BUDGET),

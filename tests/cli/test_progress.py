@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 
 from pipelines import progress
+from pipelines.cli import Masked
 from pipelines.errors import DestinationUnreachable, PipelineBusy
 from pipelines.exit_codes import ExitCode, classify
 from pipelines.summary import RunSummary
@@ -17,7 +18,9 @@ from sources.spruce.exceptions import (
     RateBudgetExhausted,
     SpruceAuthError,
 )
+from sources.spruce.phi import PhiPolicyError
 from sources.spruce.stats import RunStats
+from tests.cli.conftest import SECRET_TOKEN
 
 RESUME_AT = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
 
@@ -64,6 +67,7 @@ def test_the_summary_says_where_the_data_is_and_what_is_incomplete() -> None:
         (RateBudgetExhausted("spent", RESUME_AT), ExitCode.RATE_BUDGET),
         (PipelineBusy("locked"), ExitCode.BUSY),
         (KeyboardInterrupt(), ExitCode.INTERRUPTED),
+        (PhiPolicyError("phi_policy: hashing needs a key"), ExitCode.CONFIG),
         (ValueError("surprise"), ExitCode.FAILURE),
     ],
 )
@@ -90,3 +94,11 @@ def test_a_spent_rate_budget_says_when_to_resume(capsys: pytest.CaptureFixture[s
     document = json.loads(capsys.readouterr().out)
     assert document == {"status": "failed", "exit_code": 5, "error": message,
                         "resume_at": "2026-11-30T06:00:00+00:00"}
+
+
+def test_secrets_are_masked_in_any_text_the_cli_prints() -> None:
+    masked = Masked()
+    masked.add(SECRET_TOKEN)
+    masked.add("abc")  # too short to be a secret: masking it would garble the output
+    text = masked.scrub(f"GET /contacts with Bearer {SECRET_TOKEN} failed: abc")
+    assert text == "GET /contacts with Bearer *** failed: abc"
