@@ -9,7 +9,6 @@ and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null`` = no l
 from __future__ import annotations
 
 import dataclasses
-import logging
 from typing import Any, TypeVar
 
 import orjson
@@ -18,10 +17,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simulator.contract import InvalidParameter, NotFound
+from simulator.routes.call import log_failure
 from simulator.routes.state import SimulatorState
 from simulator.settings import FAULT_KINDS, FaultSchedule, FaultSettings, RateLimitSettings
 
-logger = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SettingsT = TypeVar("SettingsT")
 # JSON types accepted for the settings' scalar fields (an int is a valid float).
@@ -79,8 +78,8 @@ def _guarded(handler: Any) -> Any:
             return await handler(request)
         except AdminInputError as error:
             return _reply({"message": str(error)}, 400)
-        except Exception as error:  # a simulator bug: say so in JSON, log no payload
-            logger.exception("admin %s failed", request.url.path)
+        except Exception as error:  # noqa: BLE001 (a simulator bug: say so in JSON)
+            log_failure(f"admin {request.url.path}", error)
             return _reply({"message": f"the simulator failed: {type(error).__name__}"}, 500)
 
     return endpoint

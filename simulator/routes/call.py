@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +14,14 @@ from typing import Any
 from simulator.contract import Gone, InvalidParameter, NotFound, Organization
 from simulator.counters import RequestCounters
 from simulator.pagination import PaginationTokens
+
+logger = logging.getLogger("simulator")
+
+
+def log_failure(where: str, error: Exception) -> None:
+    """Log a simulator bug by type and frames: its message may hold record values (PHI)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("%s failed with %s at\n%s", where, type(error).__name__, frames)
 
 
 class ApiError(Exception):

@@ -8,7 +8,6 @@ unknown path); an injected fault, if one is due; the handler; the headers.
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from typing import Any
 
@@ -18,12 +17,11 @@ from starlette.types import Receive, Scope, Send
 
 from simulator.faults import RequestFacts
 from simulator.routes import API_ROUTES, ApiRoute
-from simulator.routes.call import ApiCall, ApiError, bad_parameter, not_found
+from simulator.routes.call import ApiCall, ApiError, bad_parameter, log_failure, not_found
 from simulator.routes.replies import WIRE_FAULTS, Reply
 from simulator.routes.state import SimulatorState
 from simulator.settings import API_PREFIX, RETRY_AFTER_SECONDS
 
-logger = logging.getLogger(__name__)
 UNKNOWN_OPERATION = "Unknown"
 # Injected error statuses: (status, Spruce-like error type, Retry-After sent).
 STATUS_FAULTS: dict[str, tuple[int, str, bool]] = {
@@ -104,12 +102,10 @@ class ApiGateway:
         self, request: Request, route: ApiRoute | None, path_params: dict[str, str]
     ) -> Reply:
         if route is None:
-            return Reply.error(not_found(f"no operation at {request.method} {request.url.path}"))
-        facts = RequestFacts(route.operation, bool(request.query_params.get("paginationToken")),
-                             route.paged)  # fmt: skip
-        fault = self._state.faults.choose(facts)
-        if fault is not None:
-            self._state.counters.fault(fault)
+            where = f"{request.method} {request.url.path}"
+            return Reply.error(not_found(f"no read operation at {where} (the simulator serves "
+                                         "the OpenAPI's GET operations and contact search)"))  # fmt: skip
+        fault = self._fault(request, route)
         early = self._early_fault(fault)
         if early is not None:
             return early
@@ -117,10 +113,18 @@ class ApiGateway:
             body = route.handler(await self._call(request, route, path_params))
         except ApiError as error:
             return Reply.error(error)
-        except Exception as error:  # a simulator bug: answer like Spruce, log no payload
-            logger.exception("%s failed: %s", route.operation, type(error).__name__)
+        except Exception as error:  # noqa: BLE001 (a simulator bug: answer like Spruce)
+            log_failure(route.operation, error)
             return Reply.error(ApiError(500, "INTERNAL", "an unexpected error occurred"))
         return Reply(200, _bent(body, fault, request), wire_fault=_wire(fault))
+
+    def _fault(self, request: Request, route: ApiRoute) -> str | None:
+        """The fault due for this request, if any, counted as injected."""
+        has_token = bool(request.query_params.get("paginationToken"))
+        fault = self._state.faults.choose(RequestFacts(route.operation, has_token, route.paged))
+        if fault is not None:
+            self._state.counters.fault(fault)
+        return fault
 
     def _early_fault(self, fault: str | None) -> Reply | None:
         """Faults that answer instead of the handler."""

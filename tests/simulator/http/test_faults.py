@@ -9,10 +9,13 @@ import orjson
 import pytest
 
 from simulator import FaultSchedule, FaultSettings, Simulator
-from tests.fixtures.simulator import SimulatorFactory
+from simulator.contract import ListQuery, Page
+from simulator.organization import SimulatedOrganization
+from tests.fixtures.simulator import TEST_SETTINGS, SimulatorFactory
 from tests.simulator.http.wire import api_client, assert_spruce_error
 
 CONTACTS = "/contacts"
+PATIENT = "Jane Roe (206) 555-0100"
 PAGE = {"pageSize": 3}
 
 
@@ -129,3 +132,21 @@ def test_added_latency_holds_requests_in_flight(simulator: Simulator) -> None:
         statuses = list(pool.map(lambda _: client.get("/organization").status_code, range(4)))
     assert statuses == [200] * 4
     assert simulator.counters().peak_concurrency >= 2
+
+
+class _FailingOrganization(SimulatedOrganization):
+    """The real organization, with a bug whose message carries patient data."""
+
+    def list_page(self, query: ListQuery) -> Page:
+        raise RuntimeError(PATIENT)
+
+
+def test_a_simulator_bug_is_a_spruce_500_that_leaks_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator = Simulator(TEST_SETTINGS, organization=_FailingOrganization(7, "tiny"))
+    with simulator.running(), api_client(simulator) as client:
+        response = client.get(CONTACTS)
+    assert_spruce_error(response, 500)
+    assert "Jane" not in response.text
+    assert "RuntimeError" in caplog.text and "Jane" not in caplog.text
