@@ -10,6 +10,7 @@ attaches them to a dlt schema and, as column comments, to DuckDB or PostgreSQL.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import re
@@ -22,6 +23,8 @@ import dlt
 import yaml
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 from dlt.common.schema import Schema
+
+from sources.spruce.phi import PhiPolicy, PhiPolicyError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,12 @@ ADDED_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "contacts": {"deleted_at": (
         "timestamp", "When the sync saw the contact disappear from Spruce (null while it exists).",
     )},
+}
+# Listed as required by the OpenAPI document but not described there (Spruce sends them).
+UNDESCRIBED_PATHS: Mapping[str, tuple[str, ...]] = {
+    "contacts": ("custom_fields",),
+    "phone_lines": ("created_at",),
+    "conversation_items": ("event.data.inbound",),
 }
 # Present only in webhook payloads, never in the listings the tables come from.
 SKIPPED: frozenset[tuple[str, str]] = frozenset({("conversation_items", "conversation")})
@@ -234,3 +243,41 @@ def describe_columns(pipeline: dlt.Pipeline, columns: list[Column] | None = None
     log.info("described %d columns of %s from the OpenAPI document", len(described),
              pipeline.dataset_name)
     return len(described)
+
+
+def policy_paths(columns: list[Column]) -> dict[str, set[str]]:
+    """Resource -> every dotted path a PHI policy may name (columns and their parents)."""
+    paths: dict[str, set[str]] = {}
+    for column in columns:
+        resource, *nested = f"{column.table}__{column.name}".split("__")
+        for end in range(1, len(nested) + 1):
+            paths.setdefault(resource, set()).add(".".join(nested[:end]))
+    for resource, extra in UNDESCRIBED_PATHS.items():
+        paths.setdefault(resource, set()).update(extra)
+    return paths
+
+
+def check_policy_columns(
+    policy: PhiPolicy, where: str = "phi_policy", columns: list[Column] | None = None
+) -> None:
+    """Fail on a rule naming a column Spruce does not send: a typo would leave PHI as is.
+
+    Paths below an undescribed field (e.g. ``custom_fields.value``) are accepted.
+    """
+    known = policy_paths(columns or load_dictionary())
+    for resource, rules in sorted(policy.rules.items()):
+        for path in sorted(".".join(rule) for rule in rules):
+            if not _is_known(path, known.get(resource, set()), resource):
+                hint = difflib.get_close_matches(path, sorted(known.get(resource, ())), n=3)
+                raise PhiPolicyError(
+                    f"{where}.columns.{resource}.{path}: {resource} has no such column"
+                    + (f"; did you mean {', '.join(hint)}?" if hint else "")
+                    + " (docs/tables.md lists every column, dots for nesting)"
+                )
+
+
+def _is_known(path: str, known: set[str], resource: str) -> bool:
+    """A column or parent Spruce documents, or anything below an undescribed field."""
+    parts = path.split(".")
+    below = {".".join(parts[:end]) for end in range(1, len(parts))}
+    return path in known or bool(below & set(UNDESCRIBED_PATHS.get(resource, ())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 
 import dlt
@@ -13,9 +14,11 @@ from pipelines.dictionary import (
     DOCS_MARKDOWN,
     OPENAPI_PATH,
     build_dictionary,
+    check_policy_columns,
     load_dictionary,
     render_markdown,
 )
+from sources.spruce.phi import PhiPolicyError, parse_phi_policy
 from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
 from tests.analytics.practice import Warehouse
 
@@ -71,3 +74,31 @@ def test_nearly_every_loaded_column_is_described(warehouse: Warehouse) -> None:
     loaded = _loaded_columns(warehouse)
     described = loaded & {(column.table, column.name) for column in load_dictionary()}
     assert len(described) >= 0.95 * len(loaded), sorted(loaded - described)
+
+
+def test_the_deidentified_preset_names_only_columns_spruce_sends() -> None:
+    check_policy_columns(parse_phi_policy("deidentified"))
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"contacts": {"phone_number.value": "hash"}},
+         ("phi_policy.columns.contacts.phone_number.value: contacts has no such column; "
+         "did you mean phone_numbers.value")),
+        ({"conversation_items": {"txt": "redact"}},
+         ("phi_policy.columns.conversation_items.txt: conversation_items has no such column; "
+         "did you mean text")),
+    ],
+)
+def test_a_policy_naming_an_unknown_column_is_refused(
+    columns: dict[str, dict[str, str]], message: str
+) -> None:
+    with pytest.raises(PhiPolicyError, match="^" + re.escape(message)):
+        check_policy_columns(parse_phi_policy({"columns": columns}))
+
+
+@pytest.mark.parametrize("path", ["attachments", "event.data.voicemail.signed_url.url",
+                                  "author.display_name"])
+def test_columns_and_their_parents_can_be_named(path: str) -> None:
+    check_policy_columns(parse_phi_policy({"columns": {"conversation_items": {path: "drop"}}}))
