@@ -213,6 +213,10 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+# Column labels of the reports' mappings of scalars.
+_TABLE_LABELS = {"rows_per_table": ("table", "rows"), "rate_limit": ("budget", "value")}
+
+
 def render_mapping(title: str, data: Mapping[str, Any]) -> RenderableType:
     """Scalars as ``key: value`` lines, nested mappings and lists of rows as tables."""
     scalars = Table.grid(padding=(0, 2))
@@ -221,7 +225,7 @@ def render_mapping(title: str, data: Mapping[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [f"[bold]{title}[/bold]", scalars]
     for key, value in data.items():
         if isinstance(value, (Mapping, list)) and value:
-            parts.append(render_table(key, value))
+            parts.append(render_table(key, value, _TABLE_LABELS.get(key, ("name", "value"))))
         else:
             scalars.add_row(_label(key), Text(_plain(value)))
     return Group(*parts)
