@@ -77,7 +77,10 @@ DatasetOption = Annotated[
     str | None, typer.Option("--dataset", help="Dataset (Postgres schema) for the tables.")
 ]
 DuckdbOption = Annotated[
-    Path | None, typer.Option("--duckdb-path", help="The DuckDB file (default: spruce.duckdb).")
+    Path | None,
+    typer.Option(
+        "--duckdb-path", help="The DuckDB file (default: the profile's, else spruce_sync.duckdb)."
+    ),
 ]
 ResourcesOption = Annotated[
     list[str] | None,
