@@ -30,6 +30,8 @@ POLICIES: dict[str, PhiPolicy | None] = {
     "deidentified": parse_phi_policy("deidentified"),
 }
 WarehouseFactory = Callable[[str, str], Warehouse]
+# Ignored by the local server's trust auth; distinctive, so a test can look for leaks.
+PG_PASSWORD = "pg-password-never-on-disk-5d1f"
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +82,7 @@ def _with_password(dsn: str) -> str:
     parts = urlsplit(dsn)
     if parts.password is not None or parts.username is None:
         return dsn
-    netloc = parts.netloc.replace(f"{parts.username}@", f"{parts.username}:unused@", 1)
+    netloc = parts.netloc.replace(f"{parts.username}@", f"{parts.username}:{PG_PASSWORD}@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.transform import analyst_answers
 from tests.analytics import truth
-from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
+from tests.analytics.conftest import DESTINATIONS, PG_PASSWORD, WarehouseFactory
 from tests.analytics.practice import Practice, Warehouse
 
 MODELS = {"messages", "conversations_enriched", "response_times", "daily_activity",
@@ -112,3 +112,11 @@ def test_the_analyst_questions_are_answered_from_the_models(
     assert totals == Counter(item["direction"] for item in truth.items(practice)
                              if item["direction"] != "none"
                              and item["id"] not in practice.deleted_item_ids)
+
+
+@pytest.mark.postgres
+def test_the_database_password_is_in_no_file_dbt_or_dlt_wrote(warehouses: WarehouseFactory) -> None:
+    warehouse = warehouses("postgres", "raw")
+    files = [path for path in warehouse.pipelines_dir.rglob("*") if path.is_file()]
+    assert any("dbt" in path.parts for path in files)
+    assert [path for path in files if PG_PASSWORD.encode() in path.read_bytes()] == []
