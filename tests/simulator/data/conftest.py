@@ -20,7 +20,8 @@ AFTER_ANCHOR = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
 @pytest.fixture(scope="session")
 def openapi_spec() -> dict[str, Any]:
     """Spruce's OpenAPI document."""
-    return json.loads(SPEC_PATH.read_text())
+    spec: dict[str, Any] = json.loads(SPEC_PATH.read_text())
+    return spec
 
 
 @pytest.fixture(scope="session")

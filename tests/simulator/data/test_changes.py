@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -182,6 +183,7 @@ def test_the_same_changes_choose_the_same_records() -> None:
         runs.append([org.advance({"edited_contacts": 2, "new_items": 3, "deleted_items": 1},
                                  NOW + timedelta(minutes=minute)) for minute in range(3)])
     assert runs[0] == runs[1]
+    assert json.loads(json.dumps(runs[0])) == runs[0]
 
 
 @pytest.mark.parametrize(("bad", "message"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_contacts_added_while_paging_are_neither_skipped_nor_repeated(
     assert ids(page.records) + rest == before + added
 
 
-def read_all_after(org: SimulatedOrganization, operation: str, after: list[object],
+def read_all_after(org: SimulatedOrganization, operation: str, after: list[Any] | None,
                    **params: object) -> list[str]:
     found = []
     while True:
