@@ -19,7 +19,6 @@ from typing import Any, Literal
 import dlt
 
 from pipelines.dictionary import describe_columns
-from pipelines.options import SyncOptions
 
 log = logging.getLogger(__name__)
 
@@ -112,21 +111,6 @@ def analyst_answers(
                 rows = tuple(tuple(row) for row in cursor.fetchall())
             answers.append(AnalystAnswer(text.splitlines()[0].lstrip("- "), columns, rows))
     return answers
-
-
-def transform_synced(
-    options: SyncOptions, command: DbtCommand = "build", analytics_schema: str = ANALYTICS_SCHEMA
-) -> tuple[TransformResult, list[AnalystAnswer]]:
-    """``spruce-sync transform``: build the models on what ``options``' syncs loaded.
-
-    Returns dbt's result and the analyst questions answered from the fresh models.
-    """
-    from pipelines.destinations import build_target
-    from pipelines.sync import build_pipeline
-
-    pipeline = build_pipeline(options, build_target(options))
-    result = run_transform(pipeline, command, analytics_schema)
-    return result, analyst_answers(pipeline, analytics_schema)
 
 
 def dbt_paths(work_dir: Path) -> list[str]:
