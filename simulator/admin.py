@@ -33,39 +33,48 @@ class AdminInputError(ValueError):
     """A body the admin API cannot use; the message says which field and why."""
 
 
-def admin_routes(state: SimulatorState) -> list[Route]:
-    """The ``/_sim`` routes bound to one simulator's state."""
+class AdminApi:
+    """The ``/_sim`` handlers of one simulator's state; ``routes()`` is the route table."""
 
-    async def advance(request: Request) -> Response:
+    def __init__(self, state: SimulatorState) -> None:
+        self._state = state
+
+    def routes(self) -> list[Route]:
+        table = [("/advance", self.advance, "POST"), ("/ground-truth", self.ground_truth, "GET"),
+                 ("/counters", self.counters, "GET"), ("/counters/reset", self.reset, "POST"),
+                 ("/faults", self.faults, "PUT"), ("/rate-limit", self.rate_limit, "PUT")]  # fmt: skip
+        return [Route(path, _guarded(handler), methods=[method]) for path, handler, method in table]
+
+    async def advance(self, request: Request) -> Response:
         change = await _json(request)
         try:
-            return _reply(state.advance(change))
+            return _reply(self._state.advance(change))
         except (InvalidParameter, NotFound, KeyError, ValueError, TypeError) as error:
             raise AdminInputError(f"the change was not applied: {error}") from error
 
-    async def ground_truth(request: Request) -> Response:
-        return _reply(state.ground_truth())
+    async def ground_truth(self, request: Request) -> Response:
+        return _reply(self._state.ground_truth())
 
-    async def counters(request: Request) -> Response:
-        return _reply(state.counters_snapshot().to_dict())
+    async def counters(self, request: Request) -> Response:
+        return _reply(self._state.counters_snapshot().to_dict())
 
-    async def reset_counters(request: Request) -> Response:
-        state.counters.reset()
-        return _reply(state.counters_snapshot().to_dict())
+    async def reset(self, request: Request) -> Response:
+        self._state.counters.reset()
+        return await self.counters(request)
 
-    async def faults(request: Request) -> Response:
-        state.set_faults(fault_settings(await _json(request)))
-        return _reply(dataclasses.asdict(state.faults.settings))
+    async def faults(self, request: Request) -> Response:
+        self._state.set_faults(fault_settings(await _json(request)))
+        return _reply(dataclasses.asdict(self._state.faults.settings))
 
-    async def rate_limit(request: Request) -> Response:
-        state.set_rate_limit(rate_limit_settings(await _json(request)))
-        current = state.budget.settings
+    async def rate_limit(self, request: Request) -> Response:
+        self._state.set_rate_limit(rate_limit_settings(await _json(request)))
+        current = self._state.budget.settings
         return _reply(_settings_json(current) if current else None)
 
-    handlers = [("/advance", advance, "POST"), ("/ground-truth", ground_truth, "GET"),
-                ("/counters", counters, "GET"), ("/counters/reset", reset_counters, "POST"),
-                ("/faults", faults, "PUT"), ("/rate-limit", rate_limit, "PUT")]  # fmt: skip
-    return [Route(path, _guarded(handler), methods=[method]) for path, handler, method in handlers]
+
+def admin_routes(state: SimulatorState) -> list[Route]:
+    """The ``/_sim`` routes bound to one simulator's state."""
+    return AdminApi(state).routes()
 
 
 def _guarded(handler: Any) -> Any:

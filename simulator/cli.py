@@ -128,13 +128,21 @@ def _serve_until_stopped(settings: SimulatorSettings) -> None:
     except (KeyError, ValueError) as error:
         raise typer.BadParameter(f"cannot build the organization: {error}") from None
     stopped = _stop_on_signals()  # before the URL is printed: a caller may stop us at once
-    with simulator.running() as base_url:
+    try:
+        base_url = simulator.start()
+    except OSError as error:
+        typer.echo(f"cannot serve on {settings.host}:{settings.port}: {error.strerror}. "
+                   "Try another --port, or --port 0 for a free one.", err=True)  # fmt: skip
+        raise typer.Exit(1) from None
+    try:
         typer.echo(base_url)
         sys.stdout.flush()
         typer.echo(f"serving scale {settings.scale!r} seed {settings.seed}; "
                    f"{len(settings.tokens)} token(s); Ctrl-C stops", err=True)  # fmt: skip
         while not stopped.wait(0.5):
             pass
+    finally:
+        simulator.stop()
 
 
 def _stop_on_signals() -> threading.Event:

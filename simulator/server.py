@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +28,11 @@ _STOP_TIMEOUT_SECONDS = 10.0
 
 
 class ServerThread:
-    """uvicorn serving one app on a daemon thread; ``start`` returns the bound port."""
+    """uvicorn serving one app on a daemon thread; ``start`` returns the bound port.
+
+    The socket is bound here, in the caller's thread, so that a taken port raises
+    ``OSError`` to the caller instead of ending the server thread.
+    """
 
     def __init__(self, app: ASGIApp, host: str, port: int) -> None:
         config = uvicorn.Config(
@@ -35,22 +40,37 @@ class ServerThread:
             lifespan="on", timeout_graceful_shutdown=1,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
+        self._socket = _bound_socket(host, port)
         self._thread = threading.Thread(
-            target=self._server.run, name="spruce-simulator", daemon=True
-        )
+            target=self._server.run, kwargs={"sockets": [self._socket]},
+            name="spruce-simulator", daemon=True,
+        )  # fmt: skip
 
     def start(self) -> int:
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT_SECONDS
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the simulator's server did not start (is the port taken?)")
+                raise RuntimeError("the simulator's server did not start")
             time.sleep(0.01)
-        return int(self._server.servers[0].sockets[0].getsockname()[1])
+        return int(self._socket.getsockname()[1])
 
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(_STOP_TIMEOUT_SECONDS)
+        self._socket.close()
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    bound = socket.socket(family, socket.SOCK_STREAM)
+    bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        bound.bind((host, port))
+    except OSError:
+        bound.close()
+        raise
+    return bound
 
 
 class Simulator:

@@ -83,3 +83,11 @@ def test_bad_flags_fail_with_the_reason(arguments: list[str], words: list[str]) 
     message = " ".join(result.output.split())  # the error box wraps long lines
     for word in words:
         assert word in message
+
+
+@pytest.mark.parametrize("serve", [[]], indirect=True)
+def test_serve_on_a_taken_port_says_so(serve: tuple[subprocess.Popen[str], str]) -> None:
+    port = serve[1].split(":")[2].split("/")[0]
+    result = CliRunner().invoke(simulator_app, ["serve", "--port", port, "--scale", "tiny"])
+    assert result.exit_code == 1
+    assert "already in use" in " ".join(result.output.split())
