@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pipelines.options import SyncOptions
 from pipelines.summary import RunSummary
@@ -25,6 +26,7 @@ from pipelines.sync import run_sync
 from simulator import Simulator, SimulatorSettings
 from simulator.contract import Organization
 from tests.reliability.leaks import Leak, LeakScanner
+from tests.reliability.processes import SyncProcess
 from tests.reliability.request_log import RequestLog
 from tests.reliability.warehouse import (
     DuckDBWarehouse,
@@ -66,14 +68,15 @@ class SyncHarness:
         )
         return replace(base, **{**self.defaults, **overrides})
 
-    def run(self, **overrides: Any) -> RunSummary:
-        """One sync; raises what ``run_sync`` raises."""
-        return run_sync(self.options(**overrides), api_token=API_TOKEN, base_url=self.base_url)
+    def run(self, base_url: str | None = None, **overrides: Any) -> RunSummary:
+        """One sync (against the simulator unless ``base_url``); raises what it raises."""
+        options = self.options(**overrides)
+        return run_sync(options, api_token=API_TOKEN, base_url=base_url or self.base_url)
 
-    def fail(self, **overrides: Any) -> BaseException:
+    def fail(self, base_url: str | None = None, **overrides: Any) -> BaseException:
         """One sync that must fail; returns its error."""
         with pytest.raises(Exception) as failure:
-            self.run(**overrides)
+            self.run(base_url, **overrides)
         return failure.value
 
     @property
@@ -97,6 +100,34 @@ class SyncHarness:
         if self.scanner is not None:
             self.scanner.learn_patient_values(truth)
         return differences(self.warehouse, truth, ignore_columns)
+
+    def cli(self, *args: str, name: str = "sync", token: str = API_TOKEN, **env: str) -> SyncProcess:
+        """``spruce-sync <args>`` as a process on this harness's folders, not started yet.
+
+        The token and base URL travel as dlt's environment variables, as in production.
+        """
+        self._write_profile()
+        variables = {
+            "SOURCES__SPRUCE__API_TOKEN": token,
+            "SOURCES__SPRUCE__BASE_URL": self.base_url,
+            "SPRUCE_SYNC_CONFIG": str(self.root / "config"),
+            **env,
+        }
+        return SyncProcess(args, variables, self.root, name)
+
+    def _write_profile(self) -> None:
+        options = self.options()
+        profile = {
+            "destination": options.destination,
+            "duckdb_path": str(options.duckdb_path),
+            "pipelines_dir": str(options.pipelines_dir),
+            "first_sync_window": f"{ONE_WINDOW.days}d",
+            "settle": f"{int(options.settle.total_seconds())}s",
+            "page_sizes": dict(options.page_sizes),
+        }
+        (self.root / "config").mkdir(exist_ok=True)
+        document = {"profiles": {"default": profile}}
+        (self.root / "config" / "reliability.yaml").write_text(yaml.safe_dump(document))
 
     def load_ids(self) -> list[str]:
         """Load ids recorded in ``_dlt_loads`` (one row per committed package)."""

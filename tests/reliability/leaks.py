@@ -80,9 +80,9 @@ class LeakScanner:
 def _distinctive_strings(record: dict[str, Any]) -> Iterator[str]:
     """String leaves of a record long enough not to occur by chance (ids excluded)."""
     for value in _leaves(record):
-        if isinstance(value, str) and len(value.strip()) >= MIN_PATIENT_VALUE_LENGTH:
-            if not _looks_like_id_or_time(value):
-                yield value
+        long_enough = isinstance(value, str) and len(value.strip()) >= MIN_PATIENT_VALUE_LENGTH
+        if long_enough and not _looks_like_id_or_time(value):
+            yield value
 
 
 def _leaves(value: Any) -> Iterator[Any]:

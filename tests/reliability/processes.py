@@ -74,6 +74,8 @@ class SyncProcess:
     env: Mapping[str, str]
     cwd: Path
     name: str = "sync"
+    # Variables of the test's environment that the process must not inherit.
+    unset: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -85,7 +87,8 @@ class SyncProcess:
         return self.cwd / f"{self.name}.stderr.log"
 
     def start(self) -> SyncProcess:
-        env = {**os.environ, **self.env}
+        inherited = {k: v for k, v in os.environ.items() if k not in self.unset}
+        env = {**inherited, **self.env}
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.process = subprocess.Popen(
                 [*CLI, *self.args], cwd=self.cwd, env=env, stdout=out, stderr=err

@@ -1,0 +1,129 @@
+"""Rows 16-20 and 22: the run is killed, stopped, robbed of its folder or its destination, or
+started twice. The run under test is a real ``spruce-sync run`` process."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+
+import pytest
+
+from pipelines.exit_codes import ExitCode
+from simulator import FaultSettings
+from tests.reliability.conftest import DESTINATIONS, StartSimulator, SyncHarness
+from tests.reliability.processes import SyncProcess, pending_packages, phase
+from tests.reliability.warehouse import duplicate_ids
+
+# Slows every answer so that the extract step lasts long enough to be interrupted.
+SLOW = FaultSettings(latency_seconds=0.1)
+KILLED = -signal.SIGKILL
+
+
+def start_and_wait_for(harness: SyncHarness, step: str, name: str = "sync") -> SyncProcess:
+    """A CLI run, returned once dlt's folder shows it in ``step`` (fails if it never is)."""
+    process = harness.cli("run", name=name).start()
+    reached = process.wait_until(lambda: phase(harness.pipeline_dir) == step)
+    assert reached, f"the run ended before its {step} step:\n{process.output()}"
+    return process
+
+
+@pytest.fixture
+def changed_since_baseline(harness: SyncHarness) -> SyncHarness:
+    """A loaded baseline, then new data in the simulator, answered slowly."""
+    harness.run()
+    harness.simulator.advance({"new_items": 6, "new_conversations": 2, "edited_contacts": 2})
+    harness.simulator.set_faults(SLOW)
+    return harness
+
+
+def test_row16_sigkill_during_extract_leaves_the_cursor_and_the_next_run_catches_up(
+    changed_since_baseline: SyncHarness,
+) -> None:
+    harness = changed_since_baseline
+    before = (harness.stored_states(), harness.load_ids())
+
+    process = start_and_wait_for(harness, "extract")
+    process.send(signal.SIGKILL)
+
+    assert process.wait() == KILLED
+    assert (harness.stored_states(), harness.load_ids()) == before
+    harness.run()
+    assert harness.differences() == []
+
+
+def test_row17_sigkill_during_normalize_the_next_run_loads_the_pending_package(
+    changed_since_baseline: SyncHarness,
+) -> None:
+    harness = changed_since_baseline
+
+    process = start_and_wait_for(harness, "normalize")
+    process.send(signal.SIGKILL)
+
+    assert process.wait() == KILLED
+    pending = pending_packages(harness.pipeline_dir)
+    assert len(pending) == 1
+    harness.run()
+    assert pending[0] in harness.load_ids()
+    assert harness.differences() == []
+
+
+def test_row18_sigkill_during_load_duplicates_nothing(changed_since_baseline: SyncHarness) -> None:
+    harness = changed_since_baseline
+
+    process = start_and_wait_for(harness, "load")
+    process.send(signal.SIGKILL)
+
+    assert process.wait() == KILLED
+    harness.run()
+    assert duplicate_ids(harness.warehouse.rows("_dlt_loads"), "load_id") == {}
+    assert harness.differences() == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_row19_sigterm_or_ctrl_c_stops_at_a_safe_point(
+    changed_since_baseline: SyncHarness, signum: signal.Signals
+) -> None:
+    harness = changed_since_baseline
+    before = (harness.stored_states(), harness.load_ids())
+
+    process = start_and_wait_for(harness, "extract")
+    process.send(signum)
+
+    assert process.wait() == ExitCode.INTERRUPTED, process.output()
+    assert (harness.stored_states(), harness.load_ids()) == before
+    assert "Traceback" not in process.output()
+    harness.run()
+    assert harness.differences() == []
+
+
+@pytest.mark.parametrize("destination", DESTINATIONS, indirect=True)
+def test_row20_a_deleted_pipeline_folder_is_restored_from_the_destination(
+    harness: SyncHarness,
+) -> None:
+    harness.run()
+    harness.simulator.advance({"new_items": 3})
+    shutil.rmtree(harness.pipeline_dir)
+    harness.simulator.reset_counters()
+
+    summary = harness.run()
+
+    conversations = len(harness.simulator.ground_truth()["conversations"])
+    item_listings = harness.simulator.counters().by_operation.get("ConversationItems", 0)
+    assert item_listings < conversations, "the items were extracted all over again"
+    assert summary.rows_per_table["conversations"] < conversations
+    assert harness.differences() == []
+
+
+def test_row22_a_second_instance_refuses_at_once_without_a_request(
+    harness: SyncHarness, start_simulator: StartSimulator
+) -> None:
+    harness.simulator.set_faults(SLOW)
+    first = start_and_wait_for(harness, "extract", name="first")
+    elsewhere = start_simulator()
+
+    second = harness.cli("run", "--base-url", elsewhere.base_url, name="second").start()
+
+    assert second.wait() == ExitCode.BUSY, second.output()
+    assert "in progress" in second.output()
+    assert elsewhere.request_log.requests == []
+    assert first.wait() == ExitCode.SUCCESS, first.output()
