@@ -9,6 +9,7 @@ and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null`` = no l
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import orjson
@@ -23,6 +24,7 @@ from simulator.settings import FAULT_KINDS, FaultSchedule, FaultSettings, RateLi
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SettingsT = TypeVar("SettingsT")
+AdminHandler = Callable[[Request], Awaitable[Response]]
 # JSON types accepted for the settings' scalar fields (an int is a valid float).
 _SCALARS: dict[str, tuple[type, ...]] = {
     "int": (int,), "float": (int, float), "bool": (bool,), "str": (str,),
@@ -77,7 +79,7 @@ def admin_routes(state: SimulatorState) -> list[Route]:
     return AdminApi(state).routes()
 
 
-def _guarded(handler: Any) -> Any:
+def _guarded(handler: AdminHandler) -> AdminHandler:
     """Loopback callers only; bad input answers 400 with the reason, never a traceback."""
 
     async def endpoint(request: Request) -> Response:

@@ -48,7 +48,7 @@ def _parse_fault(text: str, value_kind: type) -> tuple[str, FaultKind, float]:
         number = value_kind(value)
     except ValueError:
         raise typer.BadParameter(f"{text!r}: {value!r} is not a {value_kind.__name__}") from None
-    return operation or ANY_OPERATION, kind, number  # type: ignore[return-value]
+    return operation or ANY_OPERATION, kind, number
 
 
 def fault_settings(

@@ -31,7 +31,8 @@ class Counters:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: integer keys become strings."""
-        return _stringify_keys(asdict(self))
+        values: dict[str, Any] = _stringify_keys(asdict(self))
+        return values
 
 
 def _stringify_keys(value: Any) -> Any:

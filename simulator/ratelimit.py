@@ -82,7 +82,7 @@ class RateBudget:
     def configure(self, settings: RateLimitSettings | None) -> None:
         with self._lock:
             self._settings = settings
-            self._window = settings and RateWindow(settings.limit, settings.window_seconds)
+            self._window = RateWindow(settings.limit, settings.window_seconds) if settings else None
             self._daily = (
                 RateWindow(settings.daily_limit, settings.daily_window_seconds)
                 if settings and settings.daily_limit is not None
