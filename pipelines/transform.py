@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -169,10 +169,25 @@ def _invoke(arguments: list[str]) -> Any:
         raise TransformError(
             "dbt is not installed: install the project's dbt extra (pip install -e '.[dbt]')"
         ) from error
-    result = dbtRunner().invoke(arguments)
+    try:
+        result = dbtRunner().invoke(arguments)
+    finally:
+        _release_duckdb()
     if result.exception is not None:
         raise TransformError(f"dbt could not run: {result.exception}") from None
     return result
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps the file open in this process after a run: close it, so that any
+    later connection (a read-only one included) can open the file."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with suppress(Exception):  # raised when no DuckDB environment was ever opened
+        DuckDBConnectionManager.env().close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def _outcomes(result: Any) -> tuple[NodeOutcome, ...]:

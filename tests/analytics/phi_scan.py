@@ -46,7 +46,7 @@ def dump_destination(warehouse: Warehouse, into: Path) -> list[Path]:
     """A text dump of the raw and the modelled schemas (CSV for DuckDB, SQL for Postgres)."""
     if warehouse.duckdb_path is not None:
         target = into / "duckdb-export"
-        with duckdb.connect(str(warehouse.duckdb_path)) as connection:
+        with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
             connection.execute(f"EXPORT DATABASE '{target}' (FORMAT csv)").fetchall()
         return files_under(target)
     dump = into / "postgres.sql"
