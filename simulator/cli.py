@@ -74,8 +74,6 @@ def rate_limit_settings(
 ) -> RateLimitSettings | None:  # fmt: skip
     if limit is None:
         return None
-    if exhausted_status not in (429, 503):
-        raise typer.BadParameter("--exhausted-status must be 429 or 503")
     return RateLimitSettings(
         limit, window, daily_limit, daily_operations=frozenset(daily_operations),
         exhausted_status=exhausted_status, retry_after=retry_after,  # type: ignore[arg-type]
@@ -108,15 +106,18 @@ def serve(
     token_lifetime: Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")] = DEFAULT_TOKEN_LIFETIME_SECONDS,
 ) -> None:  # fmt: skip
     """Serve a simulated Spruce organization until Ctrl-C; prints the base URL first."""
-    settings = SimulatorSettings(
-        seed=seed, scale=scale, tokens=tuple(token or ["demo-token"]),
-        rate_limit=rate_limit_settings(rate_limit, window, daily_limit, daily_operation or [],
-                                       exhausted_status, retry_after, noisy_neighbour),
-        faults=fault_settings(fault or [], fault_next or [], fault_seed, latency, jitter,
-                              revoke_after, revoke_token),
-        consistency_delay_seconds=consistency_delay, token_lifetime_seconds=token_lifetime,
-        host=host, port=port,
-    )  # fmt: skip
+    try:
+        settings = SimulatorSettings(
+            seed=seed, scale=scale, tokens=tuple(token or ["demo-token"]),
+            rate_limit=rate_limit_settings(rate_limit, window, daily_limit, daily_operation or [],
+                                           exhausted_status, retry_after, noisy_neighbour),
+            faults=fault_settings(fault or [], fault_next or [], fault_seed, latency, jitter,
+                                  revoke_after, revoke_token),
+            consistency_delay_seconds=consistency_delay, token_lifetime_seconds=token_lifetime,
+            host=host, port=port,
+        )  # fmt: skip
+    except ValueError as error:  # the settings' own checks, e.g. a share above 1
+        raise typer.BadParameter(str(error)) from None
     _serve_until_stopped(settings)
 
 

@@ -65,6 +65,12 @@ RETRY_AFTER_SECONDS = 1
 ANY_OPERATION = "*"
 
 
+def _require(holds: bool, message: str) -> None:
+    """Settings are checked where they are made: the API, the admin API and the CLI alike."""
+    if not holds:
+        raise ValueError(message)
+
+
 @dataclass(frozen=True)
 class RateLimitSettings:
     """One budget per organization, shared by all its tokens.
@@ -85,6 +91,14 @@ class RateLimitSettings:
     retry_after: bool = True
     noisy_neighbour_share: float = 0.0
 
+    def __post_init__(self) -> None:
+        _require(self.limit >= 1, f"limit must be at least 1, got {self.limit}")
+        _require(self.window_seconds > 0, "window_seconds must be positive")
+        _require(self.daily_limit is None or self.daily_limit >= 1, "daily_limit must be >= 1")
+        _require(self.daily_window_seconds > 0, "daily_window_seconds must be positive")
+        _require(self.exhausted_status in (429, 503), "exhausted_status must be 429 or 503")
+        _require(0 <= self.noisy_neighbour_share < 1, "noisy_neighbour_share must be in [0, 1)")
+
 
 @dataclass(frozen=True)
 class FaultSchedule:
@@ -93,6 +107,10 @@ class FaultSchedule:
     fault: FaultKind
     count: int = 1
     operation: str = ANY_OPERATION
+
+    def __post_init__(self) -> None:
+        _require_kind(self.fault)
+        _require(self.count >= 0, f"count must not be negative, got {self.count}")
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,20 @@ class FaultSettings:
     revoke_after: int | None = None
     revoke_token: str | None = None
 
+    def __post_init__(self) -> None:
+        for operation, kinds in self.probabilities.items():
+            for kind, probability in kinds.items():
+                _require_kind(kind)
+                _require(0 <= probability <= 1,
+                         f"the probability of {kind} on {operation} must be in [0, 1]")  # fmt: skip
+        _require(self.latency_seconds >= 0 and self.jitter_seconds >= 0,
+                 "latency_seconds and jitter_seconds must not be negative")  # fmt: skip
+        _require(self.revoke_after is None or self.revoke_after >= 0, "revoke_after must be >= 0")
+
+
+def _require_kind(kind: str) -> None:
+    _require(kind in FAULT_KINDS, f"unknown fault {kind!r}; known: {', '.join(FAULT_KINDS)}")
+
 
 @dataclass(frozen=True)
 class SimulatorSettings:
@@ -127,3 +159,8 @@ class SimulatorSettings:
     token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS
     host: str = DEFAULT_HOST
     port: int = 0
+
+    def __post_init__(self) -> None:
+        _require(bool(self.tokens), "tokens must name at least one accepted token")
+        _require(self.consistency_delay_seconds >= 0, "consistency_delay_seconds must be >= 0")
+        _require(self.token_lifetime_seconds > 0, "token_lifetime_seconds must be positive")

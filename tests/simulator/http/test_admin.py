@@ -47,6 +47,8 @@ def test_faults_switch_on_and_off(simulator: Simulator) -> None:
         ("/rate-limit", {"limit": 5, "exhausted_status": 500}, ["429 or 503"]),
         ("/rate-limit", {"windows": 5}, ["no field windows", "window_seconds"]),
         ("/rate-limit", {"limit": "ten"}, ["limit must be int", "'ten'"]),
+        ("/rate-limit", {"limit": 0}, ["limit must be at least 1"]),
+        ("/faults", {"latency_seconds": -1}, ["must not be negative"]),
         ("/rate-limit", {"retry_after": 1}, ["retry_after must be bool"]),
         ("/faults", {"probabilities": {"*": {"503": "often"}}}, ["probability of 503"]),
         ("/faults", {"probabilities": {"*": 0.5}}, ["must be a JSON object"]),

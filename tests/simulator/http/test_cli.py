@@ -73,6 +73,8 @@ def test_serve_stops_on_ctrl_c() -> None:
         (["--fault", "503=often"], ["often"]),
         (["--rate-limit", "5", "--exhausted-status", "500"], ["429 or 503"]),
         (["--scale", "gigantic"], ["gigantic", "tiny"]),
+        (["--rate-limit", "5", "--noisy-neighbour", "1.5"], ["noisy_neighbour_share", "[0, 1)"]),
+        (["--fault", "503=2"], ["probability of 503", "[0, 1]"]),
     ],
 )
 def test_bad_flags_fail_with_the_reason(arguments: list[str], words: list[str]) -> None:
