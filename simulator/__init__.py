@@ -1,9 +1,14 @@
 """A local, spec-faithful Spruce Health API for tests, the demo and benchmarks.
 
     from simulator import Simulator, SimulatorSettings
-    with Simulator(SimulatorSettings(seed=7, scale="small")).running() as base_url:
-        ...  # base_url == "http://127.0.0.1:PORT/v1"
+    sim = Simulator(SimulatorSettings(seed=7, scale="small", tokens=("test-token",)))
+    with sim.running() as base_url:  # "http://127.0.0.1:PORT/v1", uvicorn on a thread
+        sim.advance({"new_items": 20})  # change the data (keys: simulator.data.changes)
+        sim.ground_truth(); sim.counters(); sim.set_faults(...); sim.set_rate_limit(...)
 
+The same switches from outside the process: the admin API under ``/_sim``
+(``simulator.admin``) and ``spruce-sync simulator serve --help`` (``simulator.cli``).
+Fault kinds are ``FAULT_KINDS``; which requests they apply to is in ``simulator.faults``.
 The source (``sources/``) must never import this package.
 """
 
