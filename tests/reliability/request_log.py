@@ -33,12 +33,16 @@ class RequestLog:
         self._lock = threading.Lock()
         self._requests: list[LoggedRequest] = []
         self.first_request = threading.Event()
+        # Requests that arrived, answered or not (a timed-out one is still being served).
+        self.arrivals = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1"):
             await self.app(scope, receive, send)
             return
         started, status = time.monotonic(), [0]
+        with self._lock:
+            self.arrivals += 1
         self.first_request.set()
 
         async def remember_status(message: Message) -> None:
