@@ -63,8 +63,10 @@ UNDESCRIBED_PATHS: Mapping[str, tuple[str, ...]] = {
 }
 # Present only in webhook payloads, never in the listings the tables come from.
 SKIPPED: frozenset[tuple[str, str]] = frozenset({("conversation_items", "conversation")})
-_DLT_TYPES = {("string", "date-time"): "timestamp", "integer": "bigint", "number": "double",
-              "boolean": "bool", "string": "text"}
+_DLT_TYPES: Mapping[object, str] = {
+    ("string", "date-time"): "timestamp", "integer": "bigint", "number": "double",
+    "boolean": "bool", "string": "text",
+}
 _NAMING = NamingConvention()
 _MAX_DEPTH = 6
 

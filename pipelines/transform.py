@@ -123,7 +123,7 @@ def dbt_paths(work_dir: Path) -> list[str]:
 def dbt_environment(pipeline: dlt.Pipeline, analytics_schema: str) -> dict[str, str]:
     """The variables ``transform/profiles.yml`` reads, for this pipeline's destination."""
     destination = pipeline.destination.destination_name
-    credentials = pipeline.destination_client().config.credentials
+    credentials: Any = pipeline.destination_client().config.credentials
     common = {"SPRUCE_DBT_TARGET": destination, "SPRUCE_DATASET": pipeline.dataset_name,
               "SPRUCE_ANALYTICS_SCHEMA": analytics_schema}
     if destination == "duckdb":
@@ -186,8 +186,8 @@ def _release_duckdb() -> None:
     except ImportError:
         return
     with suppress(Exception):  # raised when no DuckDB environment was ever opened
-        DuckDBConnectionManager.env().close()
-    DuckDBConnectionManager.close_all_connections()
+        DuckDBConnectionManager.env().close()  # type: ignore[no-untyped-call]
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
 def _outcomes(result: Any) -> tuple[NodeOutcome, ...]:

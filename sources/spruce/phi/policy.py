@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sources.spruce.phi.settings import (
     ACTIONS,
@@ -92,7 +92,7 @@ def _signed_urls(value: object, where: str) -> SignedUrlHandling:
         raise PhiPolicyError(
             f"{where}: {value!r} is not allowed; use one of {', '.join(SIGNED_URL_HANDLINGS)}"
         )
-    return value  # type: ignore[return-value]
+    return cast(SignedUrlHandling, value)
 
 
 def _columns(spec: object, where: str) -> dict[str, dict[ColumnPath, Action]]:
@@ -126,7 +126,7 @@ def _path(column: object, where: str) -> ColumnPath:
 def _action(action: object, where: str) -> Action:
     if action not in ACTIONS:
         raise PhiPolicyError(f"{where}: unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
-    return action  # type: ignore[return-value]
+    return cast(Action, action)
 
 
 def _merge(

@@ -167,7 +167,8 @@ class RecordProtector:
             data = orjson.loads(event["data"])
         except orjson.JSONDecodeError:
             data = None
-        resource = EVENT_OBJECT_RESOURCES.get(data.get("object")) if isinstance(data, dict) else None
+        kind = data.get("object") if isinstance(data, dict) else None
+        resource = EVENT_OBJECT_RESOURCES.get(kind) if isinstance(kind, str) else None
         if resource is None:
             if self._trees:
                 del event["data"]

@@ -12,7 +12,7 @@ from sources.spruce.phi.settings import HASH_KEY_SECRET
 
 def resolve_hash_key() -> str | None:
     """The HMAC key from dlt's secrets: ``SOURCES__SPRUCE__PHI_HASH_KEY`` or secrets.toml."""
-    key = dlt.secrets.get(HASH_KEY_SECRET)
+    key: object = dlt.secrets.get(HASH_KEY_SECRET)
     return str(key) if key else None
 
 
