@@ -20,7 +20,7 @@ from pipelines.cli import app
 # A token no test ever expects to see printed; any output containing it is a leak.
 SECRET_TOKEN = "sk-live-0123456789abcdef-never-print-me"
 # A command that takes longer than this has hung (a small sync takes seconds).
-COMMAND_TIMEOUT_S = 240
+COMMAND_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,21 @@ def test_the_postgres_profile_loads_and_the_analyst_queries_run_there(
         split = {direction: messages for direction, messages, _ in cursor.fetchall()}
     truth = simulator.ground_truth()["conversation_items"]
     assert split == dict(Counter(item["direction"] for item in truth))
+
+
+def test_a_backfill_reloads_a_window_and_leaves_the_cursor_alone(
+    spruce_sync_process: SpruceSync, simulator: Simulator
+) -> None:
+    assert spruce_sync_process("run", env=_env(simulator)).exit_code == 0
+    before = _conversation_cursor(spruce_sync_process, simulator)
+    result = spruce_sync_process("backfill", "--since", "2025-01-01", "--until", "2025-07-01",
+                                 "--json", env=_env(simulator))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["backfill"] is True and summary["rows_per_table"]["conversations"] > 0
+    assert _conversation_cursor(spruce_sync_process, simulator) == before
+
+
+def _conversation_cursor(spruce_sync_process: SpruceSync, simulator: Simulator) -> str:
+    status = json.loads(spruce_sync_process("status", "--json", env=_env(simulator)).stdout)
+    return next(r["cursor"] for r in status["resources"] if r["name"] == "conversations")
