@@ -41,6 +41,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="tiny scale and a single round: proves the harness runs, measures nothing",
     )
     parser.add_argument(
+        "--scale",
+        default=None,
+        help="every scenario at this simulator scale (tiny, small, demo, medium, large)",
+    )
+    parser.add_argument(
         "--repeats",
         type=int,
         default=REPEATS,
@@ -58,7 +63,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="keep the DuckDB files and dlt folders here instead of a temp folder",
     )
-    return parser.parse_args(argv)  # fmt: skip
+    return parser.parse_args(argv)
 
 
 def run_scenarios(names: list[str], context: BenchContext) -> list[ScenarioReport]:
@@ -69,6 +74,9 @@ def run_scenarios(names: list[str], context: BenchContext) -> list[ScenarioRepor
         logger.info("scenario %s: starting", scenario.name)
         reports.append(scenario.run(context))
         logger.info("scenario %s: done", scenario.name)
+        if context.quick and not all(run.ok for run in reports[-1].runs):
+            logger.error("a run failed in the quick bench: stopping (see the table)")
+            break
     return reports
 
 
@@ -80,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 1 if arguments.quick else max(1, arguments.repeats)
     with tempfile.TemporaryDirectory(prefix="spruce-bench-") as temporary:
         root = arguments.keep or Path(temporary)
-        reports = run_scenarios(arguments.only, BenchContext(root, repeats, arguments.quick))
+        reports = run_scenarios(
+            arguments.only, BenchContext(root, repeats, arguments.quick, arguments.scale)
+        )
     command = shlex.join(["scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
     output = (
         arguments.output or REPO_ROOT / "docs" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json"

@@ -54,6 +54,7 @@ class Workspace:
     concurrency: int = CONCURRENCY
     reserve_share: float = 0.0
     rate_window_seconds: float | None = None
+    timeout_seconds: float = RUN_TIMEOUT_SECONDS
 
     @property
     def duckdb_path(self) -> Path:
@@ -79,7 +80,7 @@ def measured_run(simulator: SimulatorProcess, workspace: Workspace, label: str) 
     measurement = measure_process(
         [sys.executable, "-m", "benchmarks.child", spec.to_json()],
         _child_environment(),
-        RUN_TIMEOUT_SECONDS,
+        workspace.timeout_seconds,
     )
     after = simulator.counters()
     rows = row_counts(workspace.duckdb_path) if workspace.duckdb_path.exists() else {}

@@ -26,6 +26,8 @@ CHUNK_ROWS = 100_000
 # Conversations whose items are fetched before their rows are flattened.
 CONVERSATION_BATCH = 256
 _TIMEOUT = httpx.Timeout(30.0)
+# Spruce answers 400 when these come with a pagination token.
+FIRST_PAGE_ONLY = frozenset({"startFrom"})
 
 
 class RawFetcher:
@@ -52,7 +54,8 @@ class RawFetcher:
             yield body[key]
             if not body.get("hasMore"):
                 return
-            query = {"pageSize": params["pageSize"], "paginationToken": body["paginationToken"]}
+            query = {name: value for name, value in params.items() if name not in FIRST_PAGE_ONLY}
+            query["paginationToken"] = body["paginationToken"]
 
     def conversation_items(self, conversation_id: str) -> list[Row]:
         pages = self.listing(

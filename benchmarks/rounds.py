@@ -13,7 +13,12 @@ from pathlib import Path
 
 from benchmarks.harness import RunResult, Workspace, measured_run
 from benchmarks.run_spec import PipelineKind
-from benchmarks.settings import REPEAT_UNDER_SECONDS
+from benchmarks.settings import (
+    QUICK_RUN_TIMEOUT_SECONDS,
+    QUICK_SCALE,
+    REPEAT_UNDER_SECONDS,
+    RUN_TIMEOUT_SECONDS,
+)
 from benchmarks.simulator_process import SimulatorProcess
 from benchmarks.warehouse import id_mismatches
 
@@ -25,9 +30,20 @@ class BenchContext:
     root: Path
     repeats: int
     quick: bool = False
+    # Every scenario at this simulator scale instead of its own (None: the scenario's).
+    scale: str | None = None
 
     def folder(self, scenario: str, pipeline: PipelineKind, round_index: int) -> Path:
         return self.root / scenario / f"{pipeline}-{round_index}"
+
+    def scale_for(self, scenario_scale: str) -> str:
+        if self.quick:
+            return QUICK_SCALE
+        return self.scale or scenario_scale
+
+    @property
+    def run_timeout_seconds(self) -> float:
+        return QUICK_RUN_TIMEOUT_SECONDS if self.quick else RUN_TIMEOUT_SECONDS
 
 
 WorkspaceFactory = Callable[[PipelineKind, int], Workspace]
@@ -88,6 +104,11 @@ def workspaces_for(
 
     def workspace(pipeline: PipelineKind, round_index: int) -> Workspace:
         folder = context.folder(scenario, pipeline, round_index)
-        return Workspace(pipeline, folder, rate_window_seconds=rate_window_seconds)
+        return Workspace(
+            pipeline,
+            folder,
+            rate_window_seconds=rate_window_seconds,
+            timeout_seconds=context.run_timeout_seconds,
+        )
 
     return workspace

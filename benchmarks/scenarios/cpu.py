@@ -32,7 +32,6 @@ from benchmarks.settings import (
     GOAL_CPU_SPEEDUP,
     GOAL_PEAK_RSS_MB,
     GOAL_RAW_FACTOR,
-    QUICK_SCALE,
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
@@ -47,7 +46,7 @@ class CpuBoundSync:
     title: str = "4. CPU-bound full sync"
 
     def run(self, context: BenchContext) -> ScenarioReport:
-        scale = QUICK_SCALE if context.quick else CPU_SCALE
+        scale = context.scale_for(CPU_SCALE)
         settings = SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,))
         with SimulatorProcess(settings) as simulator:
             runs = full_sync_rounds(

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from benchmarks.figures import FigureRow, ScenarioReport, at_most, id_check_row
 from benchmarks.harness import RunResult, Workspace, measured_run
 from benchmarks.request_floor import RequestFloor, change_floor, request_ratio
-from benchmarks.rounds import BenchContext, id_differences, runs_of, worth_repeating
+from benchmarks.rounds import (
+    BenchContext,
+    id_differences,
+    runs_of,
+    workspaces_for,
+    worth_repeating,
+)
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
@@ -23,7 +29,6 @@ from benchmarks.settings import (
     GOAL_INCREMENTAL_EXCESS,
     INCREMENTAL_SCALE,
     NEW_ITEMS_PER_CHANGED_CONVERSATION,
-    QUICK_SCALE,
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
@@ -45,7 +50,7 @@ class IncrementalSyncs:
     title: str = "5-6. Incremental and no-change runs"
 
     def run(self, context: BenchContext) -> ScenarioReport:
-        scale = QUICK_SCALE if context.quick else INCREMENTAL_SCALE
+        scale = context.scale_for(INCREMENTAL_SCALE)
         rounds: list[RoundResult] = []
         for round_index in range(context.repeats):
             if rounds and not worth_repeating(rounds[0].runs):
@@ -61,22 +66,32 @@ class IncrementalSyncs:
 
     def _round(self, context: BenchContext, scale: str, round_index: int) -> RoundResult:
         settings = SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,))
-        workspaces = [
-            Workspace(pipeline, context.folder(self.name, pipeline, round_index))
-            for pipeline in PIPELINES
-        ]
+        workspace = workspaces_for(context, self.name)
+        workspaces = [workspace(pipeline, round_index) for pipeline in PIPELINES]
         with SimulatorProcess(settings) as simulator:
-            runs = [measured_run(simulator, workspace, "full") for workspace in workspaces]
+            runs = _runs_after(simulator, workspaces, "full", [])
             before = simulator.listing_snapshot()
             summary = simulator.advance(_change(len(before.conversation_marks)))
             after = simulator.listing_snapshot()
-            runs += [measured_run(simulator, workspace, "incremental") for workspace in workspaces]
-            runs += [measured_run(simulator, workspace, "no-change") for workspace in workspaces]
+            runs += _runs_after(simulator, workspaces, "incremental", runs)
+            runs += _runs_after(simulator, workspaces, "no-change", runs)
         floors = {
             "incremental": change_floor(before, after),
             "no-change": change_floor(after, after),
         }
         return RoundResult(runs, floors, _summarise(summary))
+
+
+def _runs_after(
+    simulator: SimulatorProcess, workspaces: list[Workspace], label: str, earlier: list[RunResult]
+) -> list[RunResult]:
+    """One run per workspace, except where an earlier run of that pipeline failed."""
+    failed = {run.pipeline for run in earlier if not run.ok}
+    return [
+        measured_run(simulator, workspace, label)
+        for workspace in workspaces
+        if workspace.pipeline not in failed
+    ]
 
 
 def _change(conversations: int) -> dict[str, int]:

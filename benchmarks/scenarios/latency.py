@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.figures import FigureRow, ScenarioReport, at_least, ratio, side_by_side
+from benchmarks.figures import (
+    FigureRow,
+    ScenarioReport,
+    at_least,
+    id_check_row,
+    ratio,
+    side_by_side,
+)
 from benchmarks.harness import RunResult
-from benchmarks.rounds import BenchContext, full_sync_rounds, runs_of, workspaces_for
+from benchmarks.rounds import (
+    BenchContext,
+    full_sync_rounds,
+    id_differences,
+    runs_of,
+    workspaces_for,
+)
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
@@ -18,7 +31,6 @@ from benchmarks.settings import (
     JITTER_SECONDS,
     LATENCY_SCALE,
     LATENCY_SECONDS,
-    QUICK_SCALE,
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
@@ -44,12 +56,12 @@ class LatencyBoundSync:
             "jitter_s": JITTER_SECONDS,
         }
         report = ScenarioReport(self.name, self.title, described, runs)
-        report.figures = _figures(runs)
+        report.figures = _figures(runs) + [id_check_row(id_differences(runs))]
         return report
 
     def _simulator_settings(self, context: BenchContext) -> SimulatorSettings:
         faults = FaultSettings(latency_seconds=LATENCY_SECONDS, jitter_seconds=JITTER_SECONDS)
-        scale = QUICK_SCALE if context.quick else LATENCY_SCALE
+        scale = context.scale_for(LATENCY_SCALE)
         return SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), faults=faults)
 
 

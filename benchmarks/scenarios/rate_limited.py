@@ -11,16 +11,28 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from benchmarks.figures import FigureRow, ScenarioReport, at_most, side_by_side, worst
+from benchmarks.figures import (
+    FigureRow,
+    ScenarioReport,
+    at_most,
+    id_check_row,
+    side_by_side,
+    worst,
+)
 from benchmarks.harness import RunResult
 from benchmarks.request_floor import RequestFloor, request_ratio
-from benchmarks.rounds import BenchContext, full_sync_rounds, runs_of, workspaces_for
+from benchmarks.rounds import (
+    BenchContext,
+    full_sync_rounds,
+    id_differences,
+    runs_of,
+    workspaces_for,
+)
 from benchmarks.run_spec import PipelineKind
 from benchmarks.settings import (
     BENCH_TOKEN,
     GOAL_REQUEST_RATIO,
     GOAL_UTILISATION,
-    QUICK_SCALE,
     RATE_LIMIT,
     RATE_LIMITED_SCALE,
     RATE_WINDOW_SECONDS,
@@ -54,7 +66,7 @@ class RateLimitedSync:
                 workspaces_for(context, self.name, RATE_WINDOW_SECONDS),
             )
         report = ScenarioReport(self.name, self.title, self._describe(settings), runs)
-        report.figures = self._figures(runs, floor)
+        report.figures = self._figures(runs, floor) + [id_check_row(id_differences(runs))]
         return report
 
     def _simulator_settings(self, context: BenchContext) -> SimulatorSettings:
@@ -63,7 +75,7 @@ class RateLimitedSync:
             window_seconds=RATE_WINDOW_SECONDS,
             noisy_neighbour_share=self.neighbour_share,
         )
-        scale = QUICK_SCALE if context.quick else RATE_LIMITED_SCALE
+        scale = context.scale_for(RATE_LIMITED_SCALE)
         return SimulatorSettings(
             seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), rate_limit=rate_limit
         )
