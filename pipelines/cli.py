@@ -425,9 +425,22 @@ def demo(
         summary = _with_progress(
             lambda stats: practice.sync_simulated_practice(options, seed, scale, stats)
         )
-        answers = practice.analyst_answers(practice.demo_database(options))
+        modelled = _demo_models(options)
+        answers = practice.analyst_answers(
+            practice.demo_database(options), questions=practice.questions(modelled)
+        )
         progress.print_demo(summary.to_dict(), [answer.to_dict() for answer in answers],
                             json_output)
+
+
+def _demo_models(options: SyncOptions) -> bool:
+    """Build the analysts' models on the demo's file; False (and why) without dbt."""
+    try:
+        _transform(options, select=None)
+    except config.ConfigError as missing:
+        log.info("answering from the raw tables only: %s", missing)
+        return False
+    return True
 
 
 def _sync(options: SyncOptions, api_token: str, base_url: str | None, json_output: bool) -> None:

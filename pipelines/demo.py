@@ -3,7 +3,8 @@
 Everything happens in this process and under one folder: the simulator serves a seeded
 organization on a loopback port, the real pipeline syncs it over HTTP into
 ``<folder>/spruce-demo.duckdb`` (dlt's working files in ``<folder>/pipelines``), and the
-analysts' questions below are answered from the loaded tables. No token, no network.
+analysts' questions below are answered from the loaded tables, and from the analysts'
+models when dbt is installed. No token, no network.
 """
 
 from __future__ import annotations
@@ -65,6 +66,36 @@ ANALYST_QUESTIONS: tuple[AnalystQuestion, ...] = (
         """,
     ),
 )
+
+
+# Answered from the analysts' models (``spruce-sync transform``) when dbt is installed.
+MODEL_QUESTIONS: tuple[AnalystQuestion, ...] = (
+    AnalystQuestion(
+        "How fast do we answer patients, by channel (models: response_times)",
+        """
+        SELECT channel, count(*) AS inbound_messages,
+               count(*) FILTER (WHERE is_answered) AS answered,
+               round(median(response_seconds) / 60.0, 1) AS median_minutes_to_reply
+        FROM spruce_analytics.response_times
+        GROUP BY channel ORDER BY inbound_messages DESC
+        """,
+    ),
+    AnalystQuestion(
+        "The slowest first responses (models: conversations_enriched)",
+        """
+        SELECT conversation_id AS conversation, channel, inbound_count,
+               round(first_response_seconds / 3600.0, 1) AS hours_to_first_reply
+        FROM spruce_analytics.conversations_enriched
+        WHERE first_response_seconds IS NOT NULL
+        ORDER BY first_response_seconds DESC, conversation LIMIT 5
+        """,
+    ),
+)
+
+
+def questions(modelled: bool) -> tuple[AnalystQuestion, ...]:
+    """The raw-table questions, and the models' ones when the models were built."""
+    return ANALYST_QUESTIONS + MODEL_QUESTIONS if modelled else ANALYST_QUESTIONS
 
 
 @dataclass(frozen=True)

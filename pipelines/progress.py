@@ -255,7 +255,8 @@ def render_table(
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ")
+    # Only identifiers are relabelled: a question's title stays as written.
+    return key if " " in key else key.replace("_", " ")
 
 
 def _plain(value: object) -> str:

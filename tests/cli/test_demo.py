@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.demo import ANALYST_QUESTIONS, AnalystQuestion
+from pipelines.demo import ANALYST_QUESTIONS, MODEL_QUESTIONS, AnalystQuestion
 from simulator import Simulator, SimulatorSettings
 from tests.cli.conftest import SpruceSync, assert_no_leak
 
@@ -35,6 +35,8 @@ def test_the_demo_loads_a_duckdb_file_and_answers_from_it(
     assert items is not None and items[0] > 0
     answers = {answer["question"]: answer["rows"] for answer in document["answers"]}
     assert all(any(title.startswith(q) for title in answers) for q in QUESTIONS)
+    for question in MODEL_QUESTIONS:  # dbt is in the test extras: the models were built
+        assert answers[question.question], question.question
     split = {row["direction"]: row["messages"] for row in answers["Inbound vs outbound"]}
     assert split == dict(_directions(seed=7, scale="small"))
     assert_no_leak(result, "demo-token")
