@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 
@@ -204,7 +203,7 @@ def _mask_configured_secrets(masked: Masked) -> None:
     import dlt
 
     for key in OTHER_SECRETS:
-        value = dlt.secrets.get(key)
+        value: object = dlt.secrets.get(key)
         if isinstance(value, str):
             masked.add(value)
             masked.add(urlsplit(value).password or "")
@@ -214,7 +213,7 @@ def _api_token() -> str:
     """The token from dlt's secrets (``.dlt/secrets.toml`` or the environment)."""
     import dlt
 
-    token = dlt.secrets.get("sources.spruce.api_token")
+    token: object = dlt.secrets.get("sources.spruce.api_token")
     if not token:
         raise config.ConfigError(
             "no Spruce API token: put it in .dlt/secrets.toml as [sources.spruce] "

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -135,7 +135,7 @@ class Profile(BaseModel):
     daily_rate_window: Duration | None = Field(
         None, description="length of the daily rate window (only a simulator changes it)"
     )
-    page_sizes: dict[PagedOperation, Annotated[int, Strict(), Field(ge=1)]] | None = Field(
+    page_sizes: dict[PagedOperation, Annotated[int, Strict(), Field(ge=1)]] | None = Field(  # type: ignore[valid-type]
         None, description="pageSize per operationId; default: the largest allowed"
     )
     schema_contracts: (

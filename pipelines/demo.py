@@ -137,9 +137,8 @@ def check_scale(scale: str) -> None:
 
 def sync_simulated_practice(options: SyncOptions, seed: int, scale: str, stats: Any) -> Any:
     """Serve a seeded practice on loopback and sync it; returns the run's summary."""
-    from simulator import Simulator, SimulatorSettings
-
     from pipelines.sync import run_sync
+    from simulator import Simulator, SimulatorSettings
 
     settings = SimulatorSettings(seed=seed, scale=scale, tokens=(DEMO_TOKEN,))
     with Simulator(settings).running() as base_url:

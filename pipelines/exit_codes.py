@@ -46,13 +46,13 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
     from pipelines.errors import DestinationUnreachable, PipelineBusy
-    from sources.spruce.phi import PhiPolicyError
     from sources.spruce.exceptions import (
         ConfigurationError,
         InsecureBaseUrl,
         RateBudgetExhausted,
         SpruceAuthError,
     )
+    from sources.spruce.phi import PhiPolicyError
 
     return (
         (ConfigFieldMissingException, ExitCode.CONFIG),

@@ -148,21 +148,7 @@ def print_summary(summary: Mapping[str, Any], json_output: bool) -> None:
 
 def render_summary(summary: Mapping[str, Any]) -> RenderableType:
     """What a run did, for an operator: where the data is, traffic, rows, completeness."""
-    kind = "backfill" if summary.get("backfill") else "sync"
-    lines = [
-        f"{kind} finished in {_plain(summary.get('duration_s'))} s: "
-        f"{summary.get('windows')} window(s), {len(summary.get('load_ids') or [])} load(s)",
-        f"data: {summary.get('destination')} {summary.get('location')}, "
-        f"dataset {summary.get('dataset_name')}",
-        f"requests {summary.get('requests')}, retries {summary.get('retries')}, "
-        f"throttled {summary.get('throttled')}, "
-        f"rate-limit wait {_plain(summary.get('rate_limit_wait_s'))} s",
-        f"conversation cursor: {_plain(summary.get('conversation_cursor'))}; "
-        f"contacts marked deleted: {summary.get('contacts_marked_deleted', 0)}; "
-        f"conversations deleted during the run: {len(summary.get('skipped_conversations') or [])}",
-        _completeness(summary.get("completeness_gaps") or []),
-    ]
-    parts: list[RenderableType] = [Text(line) for line in lines]
+    parts: list[RenderableType] = [Text(line(summary)) for line in _SUMMARY_LINES]
     parts.append(render_table("rows loaded per table", summary.get("rows_per_table") or {},
                               labels=("table", "rows")))
     if summary.get("completeness_gaps"):
@@ -170,11 +156,40 @@ def render_summary(summary: Mapping[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _completeness(gaps: list[Any]) -> str:
+def _headline(summary: Mapping[str, Any]) -> str:
+    kind = "backfill" if summary.get("backfill") else "sync"
+    loads = len(summary.get("load_ids") or [])
+    return (f"{kind} finished in {_plain(summary.get('duration_s'))} s: "
+            f"{summary.get('windows')} window(s), {loads} load(s)")
+
+
+def _where(summary: Mapping[str, Any]) -> str:
+    return (f"data: {summary.get('destination')} {summary.get('location')}, "
+            f"dataset {summary.get('dataset_name')}")
+
+
+def _traffic(summary: Mapping[str, Any]) -> str:
+    return (f"requests {summary.get('requests')}, retries {summary.get('retries')}, "
+            f"throttled {summary.get('throttled')}, "
+            f"rate-limit wait {_plain(summary.get('rate_limit_wait_s'))} s")
+
+
+def _state(summary: Mapping[str, Any]) -> str:
+    skipped = len(summary.get("skipped_conversations") or [])
+    return (f"conversation cursor: {_plain(summary.get('conversation_cursor'))}; "
+            f"contacts marked deleted: {summary.get('contacts_marked_deleted', 0)}; "
+            f"conversations deleted during the run: {skipped}")
+
+
+def _completeness(summary: Mapping[str, Any]) -> str:
+    gaps = summary.get("completeness_gaps") or []
     if not gaps:
         return "completeness: every listing matched the count Spruce reported"
     return (f"completeness: {len(gaps)} listing(s) differ from Spruce's count "
             "(best effort on Spruce's side; the next run re-reads them)")
+
+
+_SUMMARY_LINES = (_headline, _where, _traffic, _state, _completeness)
 
 
 def print_report(title: str, report: Mapping[str, Any], json_output: bool) -> None:

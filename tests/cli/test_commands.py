@@ -12,7 +12,6 @@ import psycopg2
 import pytest
 
 from pipelines.demo import ANALYST_QUESTIONS
-
 from simulator import Simulator
 from tests.cli.conftest import SECRET_TOKEN, SpruceSync, assert_no_leak, closed_port
 from tests.fixtures.simulator import TEST_TOKEN
