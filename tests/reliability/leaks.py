@@ -78,10 +78,12 @@ class LeakScanner:
 
 
 def _distinctive_strings(record: dict[str, Any]) -> Iterator[str]:
-    """String leaves of a record long enough not to occur by chance (ids excluded)."""
+    """String leaves of a record that look like a person's data: names and texts (with a
+    space), emails, phone numbers. Enum values ("completed"), ids, URLs and timestamps
+    are not patient data and would match by chance."""
     for value in _leaves(record):
         long_enough = isinstance(value, str) and len(value.strip()) >= MIN_PATIENT_VALUE_LENGTH
-        if long_enough and not _looks_like_id_or_time(value):
+        if long_enough and _looks_personal(value.strip()):
             yield value
 
 
@@ -96,10 +98,13 @@ def _leaves(value: Any) -> Iterator[Any]:
         yield value
 
 
-def _looks_like_id_or_time(value: str) -> bool:
-    """Ids (``entity_...``, ``t_...``) and timestamps are not patient data."""
-    head = value.split("_", 1)[0]
-    return ("_" in value and head.isalpha() and " " not in value) or value[:4].isdigit()
+def _looks_personal(value: str) -> bool:
+    if value.startswith(("http://", "https://")) or value[:4].isdigit():
+        return False  # a link to a record, or a timestamp / date
+    if "_" in value and " " not in value:
+        return False  # an id such as entity_300B000000015
+    digits = sum(character.isdigit() for character in value)
+    return " " in value or "@" in value or digits >= 7
 
 
 def _files(root: Path) -> Iterable[Path]:
