@@ -31,6 +31,10 @@ class Target:
     destination: DltDestination[Any, Any]
     loader_file_format: str
     location: str
+    # dlt's parallel load jobs into one DuckDB file can deadlock inside DuckDB (seen here:
+    # every load worker waiting on dlt's connection-pool lock while one hangs in DuckDB);
+    # DuckDB serializes writes anyway, so one worker loses nothing.
+    load_workers: int | None = None
 
 
 def duckdb_path(options: SyncOptions) -> Path:
@@ -54,14 +58,16 @@ def build_target(options: SyncOptions) -> Target:
                 " Rename one of them (e.g. duckdb_path: spruce_sync.duckdb)."
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Target(dlt.destinations.duckdb(credentials=str(path)), "parquet", str(path))
+        return Target(
+            dlt.destinations.duckdb(credentials=str(path)), "parquet", str(path), load_workers=1
+        )
     destination = dlt.destinations.postgres()
     return Target(destination, LOADER_FILE_FORMATS["postgres"], "")
 
 
 def describe_postgres(pipeline: dlt.Pipeline) -> str:
     """``postgres://user@host:port/database, schema <dataset>``, without the password."""
-    credentials = pipeline.destination_client().config.credentials  # type: ignore[attr-defined]
+    credentials: Any = pipeline.destination_client().config.credentials
     return (
         f"postgres://{credentials.username}@{credentials.host}:{credentials.port}"
         f"/{credentials.database}, schema {pipeline.dataset_name}"

@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sources.spruce.phi import PhiPolicy
 
 Destination = Literal["duckdb", "postgres"]
 SchemaContract = Literal["evolve", "freeze", "discard_row", "discard_value"]
@@ -56,3 +59,6 @@ class SyncOptions:
     # Backfill: a time window for conversations and items that leaves the cursor alone.
     backfill_since: datetime | None = None
     backfill_until: datetime | None = None
+    # Columns to drop, hash, redact or generalize before anything reaches disk
+    # (``sources.spruce.phi.parse_phi_policy``); None = keep everything.
+    phi_policy: PhiPolicy | None = None

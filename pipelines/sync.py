@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,6 +38,7 @@ from sources.spruce import RESOURCE_NAMES, spruce_source
 from sources.spruce.client import SpruceClient
 from sources.spruce.cursors import CURSOR_KEY
 from sources.spruce.exceptions import ConfigurationError, SpruceSyncError
+from sources.spruce.phi import protect_source
 from sources.spruce.plan import SourcePlan, SyncSession
 from sources.spruce.settings import DEFAULT_BASE_URL
 from sources.spruce.stats import RunStats
@@ -178,9 +179,11 @@ class WindowRunner:
     def _source(self, names: list[str]) -> DltSource:
         source = spruce_source(plan=self.plan, session=self.session, **self.credentials)
         source = source.with_resources(*names)
-        for table, contract in self.options.schema_contracts.items():
+        if self.options.phi_policy is not None:
+            protect_source(source, self.options.phi_policy)
+        for table, mode in self.options.schema_contracts.items():
             if table in source.resources:
-                source.resources[table].apply_hints(schema_contract=contract)
+                source.resources[table].apply_hints(schema_contract=table_contract(mode))
         return source
 
     def _count_rows(self) -> None:
@@ -191,18 +194,38 @@ class WindowRunner:
                 self.rows[table] = self.rows.get(table, 0) + count
 
 
+def table_contract(mode: str) -> dict[str, str]:
+    """A per-table contract governs its columns and their types; the table itself may be
+    created (a bare mode would also apply to tables: ``discard_value`` never creates it)."""
+    return {"tables": "evolve", "columns": mode, "data_type": mode}
+
+
 def run_pipeline(
     pipeline: dlt.Pipeline, source: DltSource, target: Target, refresh: bool
 ) -> LoadInfo:
     """``pipeline.run`` with dlt's step wrapper taken off the error."""
     try:
-        return pipeline.run(
-            source,
-            loader_file_format=target.loader_file_format,  # type: ignore[arg-type]
-            refresh="drop_resources" if refresh else None,
-        )
+        with load_workers(target.load_workers):
+            return pipeline.run(
+                source,
+                loader_file_format=target.loader_file_format,  # type: ignore[arg-type]
+                refresh="drop_resources" if refresh else None,  # type: ignore[arg-type]
+            )
     except PipelineStepFailed as failed:
         raise unwrap(failed) from None
+
+
+@contextmanager
+def load_workers(workers: int | None) -> Iterator[None]:
+    """dlt's ``load.workers`` for the block, unless the operator configured it."""
+    if workers is None or "LOAD__WORKERS" in os.environ:
+        yield
+        return
+    os.environ["LOAD__WORKERS"] = str(workers)
+    try:
+        yield
+    finally:
+        os.environ.pop("LOAD__WORKERS", None)
 
 
 def unwrap(failed: PipelineStepFailed) -> BaseException:
@@ -240,17 +263,35 @@ def _is_destination_unreachable(error: BaseException) -> bool:
     return type(error).__name__ in ("OperationalError", "IOException", "ConnectionException")
 
 
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""
+
+
 def check_destination(pipeline: dlt.Pipeline) -> None:
     """Fail before any API request when the warehouse cannot be opened."""
     try:
         warehouse.ping(pipeline)
-    except Exception as error:  # the driver's own errors differ per destination
+    except _destination_errors() as error:
         raise DestinationUnreachable(
             f"Cannot open the destination {pipeline.destination.destination_name}:"
             f" {type(error).__name__}: {_first_line(error)}. For PostgreSQL check"
             " DESTINATION__POSTGRES__CREDENTIALS and that the server runs; for DuckDB that no"
             " other process holds the file."
         ) from None
+
+
+def _destination_errors() -> tuple[type[BaseException], ...]:
+    """What opening a destination raises: dlt's wrappers, the drivers' own, the OS's."""
+    import duckdb
+    import psycopg2
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    from dlt.destinations.exceptions import DatabaseException, DestinationConnectionError
+
+    return (
+        ConfigFieldMissingException, DatabaseException, DestinationConnectionError,
+        duckdb.Error, psycopg2.Error, OSError,
+    )
 
 
 def build_pipeline(options: SyncOptions, target: Target) -> dlt.Pipeline:

@@ -48,11 +48,14 @@ def mark_deleted_contacts(pipeline: dlt.Pipeline, load_id: str, deleted_at: date
     not return (a merge rewrites every returned contact with that load id)."""
     with pipeline.sql_client() as client:
         table = client.make_qualified_table_name("contacts")
-        rows = client.execute_sql(
-            f"UPDATE {table} SET deleted_at = %s WHERE deleted_at IS NULL"
-            f" AND _dlt_load_id <> %s RETURNING id",
-            deleted_at, load_id,
-        )
+        try:
+            rows = client.execute_sql(
+                f"UPDATE {table} SET deleted_at = %s WHERE deleted_at IS NULL"
+                f" AND _dlt_load_id <> %s RETURNING id",
+                deleted_at, load_id,
+            )
+        except DatabaseUndefinedRelation:
+            return 0  # an empty organization: dlt created no contacts table
     return len(rows or ())
 
 

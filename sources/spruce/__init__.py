@@ -84,8 +84,8 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
     cursor = read_cursor(state)
     scan = ConversationScan(plan_window(cursor, plan))
     yield from scan.pages(client, plan, session.stats)
-    session.more_windows = scan.stopped_at_end
-    if scan.window.moves_cursor:
+    if scan.window.moves_cursor:  # a backfill ends at its own `until`, once
+        session.more_windows = scan.stopped_at_end
         write_cursor(state, advance_cursor(cursor, scan.newest, plan))
 
 

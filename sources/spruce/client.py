@@ -13,8 +13,8 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from ipaddress import ip_address
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import orjson
 import tenacity
+from typing_extensions import Self
 
 from sources.spruce import settings
 from sources.spruce.exceptions import (
@@ -139,7 +140,7 @@ class SpruceClient:
             follow_redirects=False,
         )
 
-    def __enter__(self) -> SpruceClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

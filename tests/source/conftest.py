@@ -46,6 +46,23 @@ def options(destination: str, tmp_path: Path) -> SyncOptions:
 
 
 @pytest.fixture
+def duckdb_options(tmp_path: Path) -> SyncOptions:
+    """Options of a DuckDB run, for behaviour that does not depend on the destination."""
+    return SyncOptions(
+        pipelines_dir=tmp_path / "pipelines",
+        duckdb_path=tmp_path / "warehouse.duckdb",
+        first_sync_window=WHOLE_HISTORY,
+    )
+
+
+@pytest.fixture
+def duckdb_warehouse(duckdb_options: SyncOptions) -> Iterator[WarehouseReader]:
+    reader = WarehouseReader(duckdb_options)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture
 def warehouse(options: SyncOptions) -> Iterator[WarehouseReader]:
     reader = WarehouseReader(options)
     yield reader
