@@ -337,6 +337,8 @@ def selected_resources(options: SyncOptions) -> list[str]:
             f"Unknown resource(s) {', '.join(unknown)}; known: {', '.join(RESOURCE_NAMES)}."
         )
     wanted = set(options.resources or RESOURCE_NAMES)
+    if not options.webhook_endpoint_id:
+        wanted.discard("webhook_events")  # nothing to read it from
     if options.backfill_since is not None:
         wanted &= set(CONVERSATION_PAIR)
     if wanted & set(CONVERSATION_PAIR):

@@ -18,8 +18,16 @@ from sources.spruce import settings
 from sources.spruce.client import SpruceClient
 from sources.spruce.conversations import ConversationScan
 from sources.spruce.cursors import advance_cursor, plan_window, read_cursor, write_cursor
+from sources.spruce.events import applied_records, event_row
 from sources.spruce.items import changed_conversation_items
-from sources.spruce.listings import CONTACTS, REFERENCE_LISTINGS, Listing, Record, read_listing
+from sources.spruce.listings import (
+    CONTACTS,
+    REFERENCE_LISTINGS,
+    WEBHOOK_EVENTS,
+    Listing,
+    Record,
+    read_listing,
+)
 from sources.spruce.plan import SourcePlan, SyncSession
 from sources.spruce.stats import RunStats
 
@@ -28,6 +36,7 @@ __all__ = ["RESOURCE_NAMES", "SourcePlan", "SyncSession", "spruce_source"]
 RESOURCE_NAMES: tuple[str, ...] = (
     "contacts", "conversations", "conversation_items",
     *(listing.table for listing in REFERENCE_LISTINGS),
+    "webhook_events",  # only when a webhook endpoint id is configured
 )
 
 
@@ -44,13 +53,16 @@ def spruce_source(
     client = SpruceClient(api_token, base_url, session.budget, session.stats, plan.concurrency)
     session.closables.append(client.close)
     listed = conversations(client, plan, session)
-    return [
+    resources = [
         contacts(client, plan, session),
         listed,
         listed | conversation_items(client, plan, session),
         *(reference_resource(client, listing, plan, session.stats)
           for listing in REFERENCE_LISTINGS),
     ]
+    if plan.webhook_endpoint_id:
+        resources.append(webhook_events(client, plan, session.stats, plan.webhook_endpoint_id))
+    return resources
 
 
 @dlt.resource(
@@ -95,6 +107,28 @@ def conversation_items(
 ) -> Iterator[Any]:
     """Items of each page of changed conversations, from where each one already was."""
     yield from changed_conversation_items(changed, client, plan, session)
+
+
+# dlt's incremental on the events' time; the records routed to other tables have none.
+EVENT_TIME = dlt.sources.incremental("eventTime", on_cursor_value_missing="include")
+
+
+@dlt.resource(name="webhook_events", write_disposition="merge", primary_key="id")
+def webhook_events(
+    client: SpruceClient,
+    plan: SourcePlan,
+    stats: RunStats,
+    endpoint_id: str,
+    event_time: dlt.sources.incremental[str] = EVENT_TIME,
+) -> Iterator[Any]:
+    """The endpoint's events since the last one loaded (dlt's incremental on
+    ``eventTime``), and each contact, conversation or item event applied to its table."""
+    start = {"startTime": event_time.start_value} if event_time.start_value else {}
+    path = WEBHOOK_EVENTS.path.format(id=endpoint_id)
+    for events in read_listing(client, WEBHOOK_EVENTS, plan, stats, path, start_params=start):
+        for event in events:
+            yield event_row(event, endpoint_id)
+            yield from applied_records(event)
 
 
 def reference_records(

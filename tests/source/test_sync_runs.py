@@ -183,3 +183,29 @@ def test_the_phi_policy_is_applied_before_the_load(
 
     assert "date_of_birth" not in duckdb_warehouse.columns("contacts")
     assert "display_name" in duckdb_warehouse.columns("contacts")
+
+
+def test_webhook_events_apply_edits_that_do_not_move_the_cursor(
+    simulator: Simulator, duckdb_options: SyncOptions, duckdb_warehouse: WarehouseReader
+) -> None:
+    options = replace(duckdb_options, webhook_endpoint_id="wde_007000000000")
+    first = sync(simulator, options)
+    changed = simulator.advance({"edited_items": 4, "retitled_conversations": 3,
+                                 "deleted_contacts": 1})  # fmt: skip
+
+    second = sync(simulator, options)
+
+    truth = simulator.ground_truth()
+    titles = dict(duckdb_warehouse.query("SELECT id, title FROM {conversations}"))
+    assert {c["id"]: c["title"] for c in truth["conversations"]} == titles
+    texts = dict(duckdb_warehouse.query("SELECT id, text FROM {conversation_items}"))
+    assert {i["id"]: i.get("text") for i in truth["conversation_items"]} == texts
+    events = set(duckdb_warehouse.column("webhook_events", "id"))
+    assert events == {e["id"] for e in truth["webhook_events"]
+                      if e["endpointId"] == "wde_007000000000"}  # fmt: skip
+    # dlt's incremental on eventTime: the second run loads only the events made since.
+    assert second.rows_per_table["webhook_events"] == len(events) - first.rows_per_table.get(
+        "webhook_events", 0
+    )
+    assert set(changed["contacts"]["deleted"]) <= {row[0] for row in duckdb_warehouse.query(
+        "SELECT id FROM {contacts} WHERE deleted_at IS NOT NULL")}  # fmt: skip
