@@ -319,14 +319,9 @@ def _unknown_profile(profiles: Mapping[str, LoadedProfile], wanted: str, missing
 
 # Profile keys whose SyncOptions field has another name.
 _OPTION_NAMES = {"dataset": "dataset_name"}
-# The CLI's defaults where they differ from SyncOptions': a DuckDB file named like the
-# default dataset (`spruce.duckdb` for `spruce`) fails to load (see check_duckdb_name).
-CLI_DEFAULTS: dict[str, Any] = {"duckdb_path": Path("spruce_sync.duckdb")}
-
-
 def options_from_chain(chain: Iterable[Profile]) -> SyncOptions:
-    """Apply each profile's keys over the CLI's defaults and ``SyncOptions``', root first."""
-    values: dict[str, Any] = dict(CLI_DEFAULTS)
+    """Apply each profile's keys over ``SyncOptions``' defaults, root first."""
+    values: dict[str, Any] = {}
     for profile in chain:
         values.update(profile.model_dump(exclude_unset=True, exclude={"extends"}))
     if values.get("phi_policy") is not None:
@@ -363,21 +358,7 @@ def load_options(location: Path | None, profile_name: str) -> SyncOptions:
 def with_overrides(options: SyncOptions, **overrides: Any) -> SyncOptions:
     """``options`` with the flags the user gave (a ``None`` flag was not given)."""
     given = {key: value for key, value in overrides.items() if value not in (None, ())}
-    return check_duckdb_name(dataclasses.replace(options, **given))
-
-
-def check_duckdb_name(options: SyncOptions) -> SyncOptions:
-    """Refuse a DuckDB file named like the dataset: DuckDB's binder cannot tell them apart."""
-    from pipelines.destinations import DEFAULT_DUCKDB_FILE
-
-    path = Path(options.duckdb_path or DEFAULT_DUCKDB_FILE)
-    if options.destination == "duckdb" and path.stem == options.dataset_name:
-        raise ConfigError(
-            f"duckdb_path {str(path)!r} is named like the dataset {options.dataset_name!r}: "
-            "DuckDB cannot tell the file's catalog from the schema; rename one of them "
-            "(e.g. duckdb_path: spruce_sync.duckdb)"
-        )
-    return options
+    return dataclasses.replace(options, **given)
 
 
 # --- command-line values ------------------------------------------------------------------

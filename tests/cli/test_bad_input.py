@@ -59,6 +59,11 @@ VALID = "profiles:\n  default:\n    concurrency: 4\n    duckdb_path: spruce_sync
             id="unknown-resource",
         ),
         pytest.param(
+            ["run", "--duckdb-path", "clinic.duckdb", "--dataset", "clinic"], VALID, TOKEN_ENV,
+            ["'clinic.duckdb' is named like the dataset 'clinic'", "Rename one of them"],
+            id="duckdb-file-named-like-dataset",
+        ),
+        pytest.param(
             ["backfill", "--since", "2025-13-01"], VALID, TOKEN_ENV,
             ["Invalid value for '--since'", "'2025-13-01' is not a date", "YYYY-MM-DD"],
             id="bad-since-date",

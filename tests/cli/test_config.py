@@ -32,8 +32,7 @@ def test_the_shipped_profiles_load(profile: str, expected: dict[str, object]) ->
 
 
 def test_no_configuration_at_all_gives_the_documented_defaults() -> None:
-    defaults = SyncOptions(duckdb_path=Path("spruce_sync.duckdb"))
-    assert config.load_options(None, "default") == defaults
+    assert config.load_options(None, "default") == SyncOptions()
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -117,12 +116,6 @@ def test_durations_are_written_with_a_unit(text: str | int, expected: timedelta)
 )
 def test_instants_without_a_zone_are_utc(text: str, expected: datetime) -> None:
     assert config.parse_instant(text) == expected
-
-
-def test_a_duckdb_file_named_like_the_dataset_is_refused() -> None:
-    with pytest.raises(config.ConfigError, match="named like the dataset 'clinic'"):
-        config.with_overrides(SyncOptions(), duckdb_path=Path("data/clinic.duckdb"),
-                              dataset_name="clinic")
 
 
 def test_flags_win_over_the_profile_and_absent_flags_change_nothing() -> None:
