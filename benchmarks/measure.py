@@ -50,6 +50,9 @@ def measure_process(
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         tail = stderr.read().decode("utf-8", "replace")[-_STDERR_TAIL_CHARS:]
+        if process.returncode < 0:
+            tail += f"\nkilled by signal {-process.returncode} after {wall:.0f} s"
+            tail += " (the run's time limit)" if wall >= timeout_seconds else ""
     return ProcessMeasurement(
         wall_seconds=wall,
         cpu_seconds=usage.ru_utime + usage.ru_stime,

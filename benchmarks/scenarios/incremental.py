@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from benchmarks.figures import FigureRow, ScenarioReport, at_most, id_check_row
 from benchmarks.harness import RunResult, Workspace, measured_run
@@ -28,7 +28,9 @@ from benchmarks.settings import (
     CHANGED_SHARE,
     GOAL_INCREMENTAL_EXCESS,
     INCREMENTAL_SCALE,
+    INCREMENTAL_TIMEOUT_FACTOR,
     NEW_ITEMS_PER_CHANGED_CONVERSATION,
+    QUICK_RUN_TIMEOUT_SECONDS,
     SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
@@ -88,10 +90,19 @@ def _runs_after(
     """One run per workspace, except where an earlier run of that pipeline failed."""
     failed = {run.pipeline for run in earlier if not run.ok}
     return [
-        measured_run(simulator, workspace, label)
+        measured_run(simulator, _bounded(workspace, earlier), label)
         for workspace in workspaces
         if workspace.pipeline not in failed
     ]
+
+
+def _bounded(workspace: Workspace, earlier: list[RunResult]) -> Workspace:
+    """After its full sync, a pipeline's later runs get a few times that long at most."""
+    full = next((run for run in earlier if run.pipeline == workspace.pipeline), None)
+    if full is None:
+        return workspace
+    limit = max(QUICK_RUN_TIMEOUT_SECONDS, INCREMENTAL_TIMEOUT_FACTOR * full.wall_seconds)
+    return replace(workspace, timeout_seconds=min(limit, workspace.timeout_seconds))
 
 
 def _change(conversations: int) -> dict[str, int]:

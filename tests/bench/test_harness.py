@@ -30,6 +30,12 @@ def test_measure_process_keeps_the_error_of_a_failed_child() -> None:
     assert "no such table" in measured.stderr_tail
 
 
+def test_measure_process_kills_a_run_past_its_time_limit_and_says_so() -> None:
+    measured = measure_process([sys.executable, "-c", "import time; time.sleep(60)"], {}, 1)
+    assert measured.returncode < 0
+    assert "time limit" in measured.stderr_tail
+
+
 @pytest.mark.parametrize(
     ("records", "page_size", "requests"),
     [(0, 200, 1), (1, 200, 1), (200, 200, 1), (201, 200, 2), (1000, 500, 2), (999, None, 1)],
