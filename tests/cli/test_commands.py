@@ -98,11 +98,8 @@ def test_check_reports_the_organization_and_its_rate_budget(
 def test_the_postgres_profile_loads_and_the_analyst_queries_run_there(
     spruce_sync_process: SpruceSync, simulator: Simulator, postgres_dsn: str, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "shipped"
-    folder.mkdir()
-    shutil.copy(SHIPPED_CONFIG / "spruce-sync.yaml", folder)
-    (folder / "quick.yaml").write_text(
-        "profiles:\n  quick_postgres: {extends: postgres, first_sync_window: 3650d}\n")
+    folder = _shipped_config_with(
+        tmp_path, "quick_postgres: {extends: postgres, first_sync_window: 3650d}")
     env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": postgres_dsn}
     result = spruce_sync_process("run", "--profile", "quick_postgres", "--config", str(folder),
                                  env=env)
@@ -134,3 +131,37 @@ def test_a_backfill_reloads_a_window_and_leaves_the_cursor_alone(
 def _conversation_cursor(spruce_sync_process: SpruceSync, simulator: Simulator) -> str:
     status = json.loads(spruce_sync_process("status", "--json", env=_env(simulator)).stdout)
     return next(r["cursor"] for r in status["resources"] if r["name"] == "conversations")
+
+
+@pytest.mark.parametrize(
+    ("hash_key", "exit_code"), [(None, 2), ("a-long-test-hmac-key-0123456789", 0)]
+)
+def test_the_deidentified_profile_keeps_names_out_of_the_file(
+    spruce_sync_process: SpruceSync, simulator: Simulator, tmp_path: Path,
+    hash_key: str | None, exit_code: int,
+) -> None:  # fmt: skip
+    folder = _shipped_config_with(tmp_path, "quick_deid: {extends: deidentified, "
+                                            "first_sync_window: 3650d}")
+    env = {**_env(simulator), **({"SOURCES__SPRUCE__PHI_HASH_KEY": hash_key} if hash_key else {})}
+    result = spruce_sync_process("run", "--profile", "quick_deid", "--config", str(folder),
+                                 "--json", env=env)
+    assert result.exit_code == exit_code, result.output
+    if hash_key is None:
+        assert "phi_hash_key" in result.stderr.lower()
+        return
+    assert_no_leak(result, hash_key)
+    database = json.loads(result.stdout)["location"]
+    with duckdb.connect(database, read_only=True) as connection:
+        stored = " ".join(str(row) for row in connection.execute(
+            "SELECT * FROM spruce_deid.contacts").fetchall())
+    names = [c["familyName"] for c in simulator.ground_truth()["contacts"] if c.get("familyName")]
+    assert names and not [name for name in names if name in stored]
+
+
+def _shipped_config_with(tmp_path: Path, profile: str) -> Path:
+    """The shipped config/ plus one more profile, in a folder of the test's own."""
+    folder = tmp_path / "shipped"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(SHIPPED_CONFIG / "spruce-sync.yaml", folder)
+    (folder / "extra.yaml").write_text(f"profiles:\n  {profile}\n", encoding="utf-8")
+    return folder

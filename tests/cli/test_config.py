@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import config
+from pipelines.destinations import build_target
 from pipelines.options import SyncOptions
 from sources.spruce.phi import parse_phi_policy
 
@@ -134,3 +135,8 @@ def test_a_phi_policy_reaches_the_options_or_is_refused_never_ignored(tmp_path: 
         return
     options = config.load_options(folder, "x")
     assert options.phi_policy == parse_phi_policy("deidentified")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("profile", ["default", "backfill", "postgres", "deidentified"])
+def test_every_shipped_profile_has_a_usable_destination(profile: str) -> None:
+    build_target(config.load_options(SHIPPED_CONFIG, profile))  # raises on a bad name
