@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sources.spruce import settings
 from sources.spruce.client import JsonBody, SpruceClient
 from sources.spruce.exceptions import SpruceBadBody
 from sources.spruce.paging import Paginator, QueryParams, SinglePage, TokenPaginator
