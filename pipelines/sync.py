@@ -25,6 +25,7 @@ from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.typing import TSchemaContractDict
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -32,7 +33,7 @@ from pipelines import warehouse
 from pipelines.destinations import Target, build_target, describe_postgres, pipelines_dir
 from pipelines.errors import DestinationUnreachable
 from pipelines.lock import pipeline_lock
-from pipelines.options import SyncOptions
+from pipelines.options import SchemaContract, SyncOptions
 from pipelines.summary import RunSummary
 from sources.spruce import RESOURCE_NAMES, spruce_source
 from sources.spruce.client import SpruceClient
@@ -194,10 +195,10 @@ class WindowRunner:
                 self.rows[table] = self.rows.get(table, 0) + count
 
 
-def table_contract(mode: str) -> dict[str, str]:
+def table_contract(mode: SchemaContract) -> TSchemaContractDict:
     """A per-table contract governs its columns and their types; the table itself may be
     created (a bare mode would also apply to tables: ``discard_value`` never creates it)."""
-    return {"tables": "evolve", "columns": mode, "data_type": mode}
+    return TSchemaContractDict(tables="evolve", columns=mode, data_type=mode)
 
 
 def run_pipeline(

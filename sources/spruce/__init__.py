@@ -110,7 +110,9 @@ def conversation_items(
 
 
 # dlt's incremental on the events' time; the records routed to other tables have none.
-EVENT_TIME = dlt.sources.incremental("eventTime", on_cursor_value_missing="include")
+EVENT_TIME: dlt.sources.incremental[str] = dlt.sources.incremental(
+    "eventTime", on_cursor_value_missing="include"
+)
 
 
 @dlt.resource(name="webhook_events", write_disposition="merge", primary_key="id")
