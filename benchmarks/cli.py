@@ -46,6 +46,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="every scenario at this simulator scale (tiny, small, demo, medium, large)",
     )
     parser.add_argument(
+        "--ours-window-days",
+        type=float,
+        default=None,
+        help="what-if: ours' first_sync_window in days (default: the project's own)",
+    )
+    parser.add_argument(
         "--repeats",
         type=int,
         default=REPEATS,
@@ -89,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="spruce-bench-") as temporary:
         root = arguments.keep or Path(temporary)
         reports = run_scenarios(
-            arguments.only, BenchContext(root, repeats, arguments.quick, arguments.scale)
+            arguments.only,
+            BenchContext(
+                root, repeats, arguments.quick, arguments.scale, arguments.ours_window_days
+            ),
         )
     command = shlex.join(["scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
     output = (

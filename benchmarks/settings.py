@@ -43,7 +43,7 @@ REPEAT_UNDER_SECONDS = 60.0
 # A run that exceeds this is killed and reported as failed (ours takes ~3 min at medium).
 RUN_TIMEOUT_SECONDS = 480.0
 # An incremental run taking this many times its full sync is hung, not slow.
-INCREMENTAL_TIMEOUT_FACTOR = 3.0
+INCREMENTAL_TIMEOUT_FACTOR = 2.0
 # In the quick smoke run a tiny sync that takes this long is hung, not slow.
 QUICK_RUN_TIMEOUT_SECONDS = 120.0
 
@@ -75,7 +75,7 @@ LATENCY_SCALE = "demo"
 # "large" (2M items) would take ~25 min per pipeline here, the simulator serving ~300
 # requests/s and ours ~1.5k records/s: medium (200k items) is the largest that fits.
 CPU_SCALE = "medium"
-INCREMENTAL_SCALE = "demo"
+INCREMENTAL_SCALE = "small"
 SEED = 7
 # Scenario 5: about 1% of conversations change between two runs.
 CHANGED_SHARE = 0.01
