@@ -1,10 +1,13 @@
-"""Rows 16-20 and 22: the run is killed, stopped, robbed of its folder or its destination, or
+"""Rows 16-22: the run is killed, stopped, robbed of its folder or its destination, or
 started twice. The run under test is a real ``spruce-sync run`` process."""
 
 from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -114,6 +117,47 @@ def test_row20_a_deleted_pipeline_folder_is_restored_from_the_destination(
     assert harness.differences() == []
 
 
+def test_row21_postgres_down_is_a_destination_error_before_any_request(
+    harness: SyncHarness,
+) -> None:
+    down = "postgresql://postgres:unused@127.0.0.1:1/nowhere"
+
+    process = harness.cli("run", "--destination", "postgres", DESTINATION__POSTGRES__CREDENTIALS=down)
+
+    assert process.start().wait() == ExitCode.DESTINATION, process.output()
+    assert "unused" not in process.output()
+    assert harness.simulator.request_log.arrivals == 0
+
+
+def test_row21_a_locked_duckdb_file_is_a_destination_error_before_any_request(
+    harness: SyncHarness, duckdb_locker: DuckDBLocker
+) -> None:
+    duckdb_locker.lock()
+
+    process = harness.cli("run").start()
+
+    assert process.wait() == ExitCode.DESTINATION, process.output()
+    assert "another process" in process.output().lower() or "lock" in process.output().lower()
+    assert harness.simulator.request_log.arrivals == 0
+
+
+def test_row21_a_file_locked_during_extract_keeps_the_package_for_the_next_run(
+    harness: SyncHarness, duckdb_locker: DuckDBLocker
+) -> None:
+    harness.simulator.set_faults(SLOW)
+    process = start_and_wait_for(harness, "extract")
+    duckdb_locker.lock()
+
+    assert process.wait() == ExitCode.DESTINATION, process.output()
+    assert len(pending_packages(harness.pipeline_dir)) == 1
+    duckdb_locker.release()
+    harness.simulator.set_faults(FaultSettings())
+    harness.run()
+    assert harness.differences() == []
+
+
+
+
 def test_row22_a_second_instance_refuses_at_once_without_a_request(
     harness: SyncHarness, start_simulator: StartSimulator
 ) -> None:
@@ -127,3 +171,40 @@ def test_row22_a_second_instance_refuses_at_once_without_a_request(
     assert "in progress" in second.output()
     assert elsewhere.request_log.arrivals == 0
     assert first.wait() == ExitCode.SUCCESS, first.output()
+
+
+class DuckDBLocker:
+    """Another process holding the harness's DuckDB file open for writing."""
+
+    def __init__(self, harness: SyncHarness) -> None:
+        self.path = harness.options().duckdb_path
+        self.process: subprocess.Popen[str] | None = None
+
+    def lock(self) -> None:
+        """Open the file in another process, retrying while the sync holds it."""
+        script = (
+            "import duckdb, sys, time\n"
+            "while True:\n"
+            "    try:\n"
+            f"        c = duckdb.connect({str(self.path)!r}); break\n"
+            "    except duckdb.IOException:\n"
+            "        time.sleep(0.01)\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None and self.process.stdout.readline() == "locked\n"
+
+    def release(self) -> None:
+        if self.process is not None:
+            self.process.communicate("", timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def duckdb_locker(harness: SyncHarness) -> Iterator[DuckDBLocker]:
+    locker = DuckDBLocker(harness)
+    yield locker
+    locker.release()
