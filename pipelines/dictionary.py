@@ -61,8 +61,6 @@ UNDESCRIBED_PATHS: Mapping[str, tuple[str, ...]] = {
     "phone_lines": ("created_at",),
     "conversation_items": ("event.data.inbound",),
 }
-# Present only in webhook payloads, never in the listings the tables come from.
-SKIPPED: frozenset[tuple[str, str]] = frozenset({("conversation_items", "conversation")})
 _DLT_TYPES: Mapping[object, str] = {
     ("string", "date-time"): "timestamp", "integer": "bigint", "number": "double",
     "boolean": "bool", "string": "text",
@@ -116,7 +114,7 @@ class _Walker:
         children: list[Iterator[Column]] = []
         for key, raw in self._properties(schema).items():
             name = prefix + _NAMING.normalize_identifier(key)
-            if depth >= _MAX_DEPTH or (table, name) in SKIPPED:
+            if depth >= _MAX_DEPTH:
                 continue
             field = self._resolve(raw)
             description = _description(raw, field)

@@ -42,7 +42,10 @@ def practice() -> Iterator[Practice]:
     try:
         changed = simulator.advance(PRACTICE_CHANGES)
         deleted = frozenset(changed["conversation_items"]["deleted"])
-        yield Practice(simulator.base_url, simulator.ground_truth(), deleted)
+        truth = simulator.ground_truth()
+        # Its event log carries whole contacts and items: the PHI scan must cover them.
+        endpoint_id = truth["webhook_events"][0]["endpointId"]
+        yield Practice(simulator.base_url, endpoint_id, truth, deleted)
     finally:
         simulator.stop()
 

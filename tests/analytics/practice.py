@@ -1,16 +1,15 @@
 """A simulated practice synced into a real warehouse, then modelled by dbt.
 
 ``build_warehouse`` runs the real source over HTTP against the simulator into a DuckDB
-file or a PostgreSQL database, then ``pipelines.transform.run_transform`` (dbt build).
-With a PHI policy the source is protected with ``protect_source`` (until the sync
-runner takes a policy, the windows are run here with the runner's own pieces).
+file or a PostgreSQL database, then ``pipelines.transform.run_transform`` (dbt build),
+with or without a PHI policy (``SyncOptions.phi_policy``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,11 @@ from typing import Any
 import dlt
 import pytest
 
-from pipelines.destinations import build_target
 from pipelines.options import SyncOptions
-from pipelines.sync import build_pipeline, run_pipeline, run_sync
+from pipelines.sync import run_sync
 from pipelines.transform import TransformResult, run_transform
 from simulator.contract import JsonRecord
-from sources.spruce import spruce_source
-from sources.spruce.phi import PhiPolicy, protect_source
-from sources.spruce.plan import SourcePlan, SyncSession
+from sources.spruce.phi import PhiPolicy
 
 TOKEN = "test-token"
 HASH_KEY = "analytics-test-hmac-key-0123456789"
@@ -40,6 +36,7 @@ class Practice:
     """The simulator's organization as a perfect sync must see it."""
 
     base_url: str
+    webhook_endpoint_id: str
     # Thousands of records: kept out of reprs, which pytest prints on failures.
     truth: Mapping[str, list[JsonRecord]] = field(repr=False)
     deleted_item_ids: frozenset[str] = field(repr=False)
@@ -73,28 +70,14 @@ def build_warehouse(
     root: Path, destination: str, dsn: str | None, practice: Practice, policy: PhiPolicy | None
 ) -> Warehouse:
     """Sync ``practice`` into a fresh destination and build the models on it."""
-    options = sync_options(root, destination)
+    options = replace(sync_options(root, destination), phi_policy=policy,
+                      webhook_endpoint_id=practice.webhook_endpoint_id)
     with _sync_environment(root, dsn):
-        if policy is None:
-            run_sync(options, api_token=TOKEN, base_url=practice.base_url)
-        else:
-            _protected_sync(options, practice.base_url, policy)
+        run_sync(options, api_token=TOKEN, base_url=practice.base_url)
     pipeline = _bound_pipeline(options, dsn)
     return Warehouse(destination, pipeline, root / "pipelines",
                      options.duckdb_path if destination == "duckdb" else None,
                      run_transform(pipeline))
-
-
-def _protected_sync(options: SyncOptions, base_url: str, policy: PhiPolicy) -> None:
-    target = build_target(options)
-    pipeline = build_pipeline(options, target)
-    session = SyncSession()
-    plan = SourcePlan(first_sync_window=options.first_sync_window)
-    try:
-        source = spruce_source(api_token=TOKEN, base_url=base_url, plan=plan, session=session)
-        run_pipeline(pipeline, protect_source(source, policy), target, refresh=False)
-    finally:
-        session.close()
 
 
 def _bound_pipeline(options: SyncOptions, dsn: str | None) -> dlt.Pipeline:

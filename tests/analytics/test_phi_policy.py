@@ -126,11 +126,18 @@ def test_signed_urls_keep_only_their_path_by_default() -> None:
 
 
 def test_a_webhook_event_gets_the_rules_of_the_resource_it_carries() -> None:
+    payload = {"object": "event", "type": "contact.updated", "data": {"object": CONTACT}}
     event = {"id": "ev_1", "eventTime": "2026-01-01T00:00:00Z",
-             "data": orjson.dumps({**CONTACT, "object": "contact"}).decode()}
+             "data": orjson.dumps(payload).decode()}
     protected = _protected(event, "webhook_events", "deidentified")
-    data = orjson.loads(protected["data"])
-    assert data["displayName"] == _hmac("Ana Lima") and data["dateOfBirth"] == 1984
+    carried = orjson.loads(protected["data"])["data"]["object"]
+    assert carried["displayName"] == _hmac("Ana Lima") and carried["dateOfBirth"] == 1984
+
+
+def test_a_webhook_event_of_an_unknown_kind_loses_its_data_under_a_policy() -> None:
+    event = {"id": "ev_2", "data": '{"type": "visit.created", "data": {"object": {}}}'}
+    assert "data" not in _protected(event, "webhook_events", "deidentified")
+    assert _protected(event, "webhook_events", None, key=None) == event
 
 
 def _pipeline(tmp_path: Path) -> dlt.Pipeline:

@@ -163,18 +163,19 @@ class RecordProtector:
         protect_signed_urls(record, self._policy.signed_urls)
 
     def _protect_event_data(self, event: dict[str, Any]) -> None:
+        """``data`` is Spruce's JSON payload: ``{"type": "contact.updated", ...,
+        "data": {"object": {the whole contact}}}``; protect the resource it carries."""
         try:
-            data = orjson.loads(event["data"])
+            payload = orjson.loads(event["data"])
         except orjson.JSONDecodeError:
-            data = None
-        kind = data.get("object") if isinstance(data, dict) else None
-        resource = EVENT_OBJECT_RESOURCES.get(kind) if isinstance(kind, str) else None
-        if resource is None:
+            payload = None
+        carried, resource = _carried_resource(payload)
+        if carried is None or resource is None:
             if self._trees:
                 del event["data"]
             return
-        self.protect(data, resource)
-        event["data"] = orjson.dumps(data).decode()
+        self.protect(carried, resource)
+        event["data"] = orjson.dumps(payload).decode()
 
     def _passthrough(self, item: Any, resource: str) -> Any:
         if self._trees.get(resource):
@@ -183,6 +184,15 @@ class RecordProtector:
                 f"yielded {type(item).__name__}; yield dicts or remove its rules"
             )
         return item
+
+
+def _carried_resource(payload: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The record a webhook payload carries and the resource whose rules apply to it."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
+        return None, None
+    carried = payload["data"].get("object")
+    kind = str(payload.get("type", "")).partition(".")[0]
+    return (carried if isinstance(carried, dict) else None), EVENT_OBJECT_RESOURCES.get(kind)
 
 
 def _checked_key(policy: PhiPolicy, hash_key: str | None) -> bytes:

@@ -48,7 +48,7 @@ GUARDED_COLUMNS: frozenset[str] = frozenset(
     {"id", "conversation_id", "created", "created_at", "modified_at", "last_message_at",
      "event_time", "direction", "is_internal_note"}
 )
-# A webhook event's ``data`` holds a whole resource; its ``object`` says which one.
+# A webhook event's ``data`` holds a whole resource; its type's prefix says which one.
 EVENT_OBJECT_RESOURCES: Mapping[str, str] = {
     "contact": "contacts",
     "conversation": "conversations",
@@ -93,6 +93,8 @@ DEIDENTIFIED: Mapping[str, Mapping[str, Action]] = {
         "external_participants.endpoint.label": "drop",
     },
     "conversation_items": {
+        # Webhook payloads of items carry their whole conversation; it has its own table.
+        "conversation": "drop",
         "text": "redact",
         "author.display_name": "hash",
         "event.data.answered_by.external_number": "hash",

@@ -9,9 +9,12 @@ conversations as (
     select cast(created_at as date) as activity_date, channel
     from {{ ref('stg_conversations') }}
 ),
+-- Contacts still live in Spruce: a contact deleted before the first sync was never
+-- loaded, so counting deleted ones would depend on when syncing started.
 contacts as (
     select cast(created as date) as activity_date, count(*) as new_contacts
     from {{ ref('stg_contacts') }}
+    where deleted_at is null
     group by cast(created as date)
 ),
 by_channel as (
