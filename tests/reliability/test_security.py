@@ -69,6 +69,20 @@ def test_row27_the_cli_reports_such_an_error_without_the_body(harness: SyncHarne
     assert "400" in process.output()
 
 
+@pytest.mark.parametrize("fault", [None, "leak-error", "500"])
+def test_row29_a_debug_level_cli_run_leaks_nothing(harness: SyncHarness, fault: str | None) -> None:
+    """--debug logs everything and prints tracebacks; the leak scan reads all of it."""
+    if fault is not None:
+        harness.simulator.set_faults(
+            FaultSettings(schedules=(FaultSchedule(fault, 10, "ListConversations"),))  # type: ignore[arg-type]
+        )
+
+    process = harness.cli("run", "--debug").start()
+
+    assert (process.wait() == ExitCode.SUCCESS) == (fault is None), process.output()
+    assert " DEBUG sources.spruce" in process.output()
+
+
 @pytest.mark.parametrize(
     "base_url", ["http://spruce-proxy.internal/v1", "http://10.1.2.3:8080/v1"]
 )
