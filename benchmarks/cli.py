@@ -24,6 +24,7 @@ from benchmarks.settings import REPEATS
 from benchmarks.table import markdown_table
 
 logger = logging.getLogger("benchmarks")
+DEFAULT_OUTPUT_DIR = REPO_ROOT / "docs" / "bench"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -89,22 +90,20 @@ def run_scenarios(names: list[str], context: BenchContext) -> list[ScenarioRepor
 def main(argv: list[str] | None = None) -> int:
     """Run, write, print; exits 1 when a run failed (the table still shows the rest)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    arguments = parse_arguments(argv)
     started = datetime.now(timezone.utc)
-    repeats = 1 if arguments.quick else max(1, arguments.repeats)
     with tempfile.TemporaryDirectory(prefix="spruce-bench-") as temporary:
-        root = arguments.keep or Path(temporary)
-        reports = run_scenarios(
-            arguments.only,
-            BenchContext(
-                root, repeats, arguments.quick, arguments.scale, arguments.ours_window_days
-            ),
-        )
-    command = shlex.join(["scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    output = (
-        arguments.output or REPO_ROOT / "docs" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json"
-    )
+        context = _context(arguments, arguments.keep or Path(temporary))
+        reports = run_scenarios(arguments.only, context)
+    output = arguments.output or DEFAULT_OUTPUT_DIR / f"results-{started:%Y%m%dT%H%M%SZ}.json"
+    command = shlex.join(["scripts/bench.py", *argv])
     write_results(results_document(reports, command, started, REPO_ROOT), output)
     print(markdown_table(reports))
     print(f"\nresults: {output}")
     return 0 if all(run.ok for report in reports for run in report.runs) else 1
+
+
+def _context(arguments: argparse.Namespace, root: Path) -> BenchContext:
+    repeats = 1 if arguments.quick else max(1, arguments.repeats)
+    return BenchContext(root, repeats, arguments.quick, arguments.scale, arguments.ours_window_days)
