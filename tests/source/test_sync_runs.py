@@ -4,7 +4,7 @@ schema contracts and the PHI policy (DuckDB; the destination does not change the
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -16,7 +16,7 @@ from pipelines.status import pipeline_status
 from pipelines.sync import check_connection, run_sync
 from simulator import FaultSettings, RateLimitSettings, Simulator
 from sources.spruce.cursors import parse_timestamp
-from sources.spruce.exceptions import InsecureBaseUrl, SpruceAuthError
+from sources.spruce.exceptions import InsecureBaseUrl, RateBudgetExhausted, SpruceAuthError
 from sources.spruce.phi import parse_phi_policy
 from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 from tests.source.test_sync_bar import assert_equals_ground_truth, sync
@@ -209,3 +209,20 @@ def test_webhook_events_apply_edits_that_do_not_move_the_cursor(
     )
     assert set(changed["contacts"]["deleted"]) <= {row[0] for row in duckdb_warehouse.query(
         "SELECT id FROM {contacts} WHERE deleted_at IS NOT NULL")}  # fmt: skip
+
+
+def test_a_daily_budget_too_small_stops_cleanly_with_progress_kept(
+    simulator_factory: SimulatorFactory, duckdb_options: SyncOptions,
+    duckdb_warehouse: WarehouseReader,
+) -> None:
+    simulator = simulator_factory(rate_limit=RateLimitSettings(limit=10_000, daily_limit=150))
+    options = replace(duckdb_options, first_sync_window=QUARTER)
+
+    with pytest.raises(RateBudgetExhausted) as stopped:
+        sync(simulator, options)
+
+    counters = simulator.counters()
+    assert counters.throttled == 0 and counters.total_requests <= 150 - 30  # reserve kept
+    assert stopped.value.resume_at > datetime.now(timezone.utc)
+    assert pipeline_status(options).resources[1].cursor is not None  # finished windows kept
+    assert duckdb_warehouse.column("conversations", "id")
