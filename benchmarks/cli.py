@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shlex
 import sys
 import tempfile
@@ -92,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     argv = sys.argv[1:] if argv is None else argv
     arguments = parse_arguments(argv)
-    started = datetime.now(timezone.utc)
+    started, load_at_start = datetime.now(timezone.utc), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="spruce-bench-") as temporary:
         context = _context(arguments, arguments.keep or Path(temporary))
         reports = run_scenarios(arguments.only, context)
     output = arguments.output or DEFAULT_OUTPUT_DIR / f"results-{started:%Y%m%dT%H%M%SZ}.json"
     command = shlex.join(["scripts/bench.py", *argv])
-    write_results(results_document(reports, command, started, REPO_ROOT), output)
+    write_results(results_document(reports, command, started, load_at_start, REPO_ROOT), output)
     print(markdown_table(reports))
     print(f"\nresults: {output}")
     return 0 if all(run.ok for report in reports for run in report.runs) else 1

@@ -24,7 +24,6 @@ def machine_details() -> dict[str, Any]:
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "load_average_at_start": os.getloadavg(),
     }
 
 
@@ -60,14 +59,21 @@ def git_commit(repo: Path) -> str:
 
 
 def results_document(
-    reports: list[ScenarioReport], command: str, started: datetime, repo: Path
+    reports: list[ScenarioReport],
+    command: str,
+    started: datetime,
+    load_at_start: tuple[float, float, float],
+    repo: Path,
 ) -> dict[str, Any]:
+    """Everything about the run; the load averages say how shared the machine was."""
     return {
         "command": command,
         "started_utc": started.isoformat(timespec="seconds"),
         "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": git_commit(repo),
         "machine": machine_details(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
         "versions": versions(),
         "scenarios": [report.to_dict() for report in reports],
     }
