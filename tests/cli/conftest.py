@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -109,6 +110,14 @@ def project(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
     """The test's project folder with a one-window default profile."""
     write_config(ONE_WINDOW)
     return tmp_path
+
+
+def with_password(dsn: str) -> str:
+    """``dsn`` with a password: dlt requires one, trust authentication ignores it."""
+    parts = urlsplit(dsn)
+    if parts.password is not None:
+        return dsn
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace("@", ":unused@", 1)))
 
 
 def closed_port() -> int:

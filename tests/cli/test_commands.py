@@ -13,7 +13,13 @@ import pytest
 
 from pipelines.demo import ANALYST_QUESTIONS
 from simulator import Simulator
-from tests.cli.conftest import SECRET_TOKEN, SpruceSync, assert_no_leak, closed_port
+from tests.cli.conftest import (
+    SECRET_TOKEN,
+    SpruceSync,
+    assert_no_leak,
+    closed_port,
+    with_password,
+)
 from tests.fixtures.simulator import TEST_TOKEN
 
 pytestmark = pytest.mark.usefixtures("project")
@@ -100,7 +106,7 @@ def test_the_postgres_profile_loads_and_the_analyst_queries_run_there(
 ) -> None:
     folder = _shipped_config_with(
         tmp_path, "quick_postgres: {extends: postgres, first_sync_window: 3650d}")
-    env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": postgres_dsn}
+    env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": with_password(postgres_dsn)}
     result = spruce_sync_process("run", "--profile", "quick_postgres", "--config", str(folder),
                                  env=env)
     assert result.exit_code == 0, result.output
