@@ -13,12 +13,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulator import RateLimitSettings, Simulator
-from simulator.settings import FIXED_PAGE_SIZES, PAGE_SIZE_BOUNDS
-
 from pipelines.options import SyncOptions
 from pipelines.summary import RunSummary
 from pipelines.sync import run_sync
+from simulator import RateLimitSettings, Simulator
+from simulator.settings import FIXED_PAGE_SIZES, PAGE_SIZE_BOUNDS
 from sources.spruce.cursors import parse_timestamp
 from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 from tests.source.conftest import ids
