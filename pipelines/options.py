@@ -8,6 +8,7 @@ variables such as ``SOURCES__SPRUCE__API_TOKEN``), or are passed explicitly by t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +17,10 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from sources.spruce.phi import PhiPolicy
+
+# Every entry point imports this seam before dlt: dlt's telemetry (which would send
+# metadata out) is off unless the operator switches it on.
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 Destination = Literal["duckdb", "postgres"]
 SchemaContract = Literal["evolve", "freeze", "discard_row", "discard_value"]

@@ -131,7 +131,9 @@ class WindowRunner:
         self.contacts_marked_deleted = 0
 
     def run_all(self) -> None:
-        """Full refreshes first, then windows until the conversations are caught up."""
+        """An interrupted run's package first, then full refreshes, then windows until the
+        conversations are caught up."""
+        self._finish_pending_package()
         selected = selected_resources(self.options)
         refreshed = refresh_resources(self.options, selected)
         if refreshed:
@@ -165,6 +167,20 @@ class WindowRunner:
             conversation_cursor=state.get(CURSOR_KEY),
             backfill=self.plan.is_backfill,
         )
+
+    def _finish_pending_package(self) -> None:
+        """dlt's run() with a pending package loads it and extracts nothing: finish it here
+        so that this run still reads what is new."""
+        if not self.pipeline.has_pending_data:
+            return
+        logger.warning("finishing the package of an interrupted run before this run")
+        try:
+            with load_workers(self.target.load_workers):
+                self.pipeline.normalize()  # the format of this rare recovery: dlt's default
+                info = self.pipeline.load()
+        except PipelineStepFailed as failed:
+            raise unwrap(failed) from None
+        self.load_ids += list(info.loads_ids)
 
     def _run_window(self, names: list[str], refresh: bool) -> None:
         source = self._source(names)
@@ -300,6 +316,8 @@ def build_pipeline(options: SyncOptions, target: Target) -> dlt.Pipeline:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     # PERF-NOTES: compressing intermediate files costs 6 s of 6.4 s extract for 200k items.
     os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
+    # A loaded package's files are a copy of patient data: delete them once loaded.
+    os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
     return dlt.pipeline(
         pipeline_name=options.pipeline_name,
         pipelines_dir=str(pipelines_dir(options)),

@@ -85,7 +85,14 @@ def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> It
     session.contacts_listing_complete = True
 
 
-@dlt.resource(name="conversations", write_disposition="merge", primary_key="id")
+# A record listed twice in one run (it moved to a later page meanwhile) keeps its newest
+# version: dlt's merge sorts duplicates of a key by this column before keeping one.
+@dlt.resource(
+    name="conversations",
+    write_disposition="merge",
+    primary_key="id",
+    columns={"last_message_at": {"dedup_sort": "desc"}},
+)
 def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
     """Conversations whose last activity is in this run's window of ``lastMessageAt``.
 
@@ -101,7 +108,12 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
         write_cursor(state, advance_cursor(cursor, scan.newest, plan))
 
 
-@dlt.transformer(name="conversation_items", write_disposition="merge", primary_key="id")
+@dlt.transformer(
+    name="conversation_items",
+    write_disposition="merge",
+    primary_key="id",
+    columns={"modified_at": {"dedup_sort": "desc"}},
+)
 def conversation_items(
     changed: list[Record], client: SpruceClient, plan: SourcePlan, session: SyncSession
 ) -> Iterator[Any]:
