@@ -15,6 +15,7 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -206,3 +207,20 @@ def telemetry_catcher() -> Iterator[TelemetryCatcher]:
     yield catcher
     catcher.shutdown()
     thread.join(10)
+
+
+@pytest.mark.timeout(180)
+def test_a_first_sync_with_the_default_window_completes(harness: SyncHarness) -> None:
+    """Found while building the matrix (it blocks rows 16-20 and the soak at the default
+    window, so the suite uses one 100-year window). Fails: with first_sync_window=30 days
+    the tiny organization's first sync never ends: 364 windows (dlt runs) in ~2 minutes,
+    1 conversation loaded, the stored cursor stuck at the oldest conversation
+    (2024-12-08T14:02:15Z). A window with no conversation after the cursor (a month
+    without messages) leaves the cursor where it was, and the next window is the same one.
+    Fix in sources/spruce/__init__.py conversations() / cursors.advance_cursor: when the
+    scan stopped at the window's end, move the cursor to min(window end, cursor cap) even
+    if nothing newer was seen (or start the next window at the first conversation past it)."""
+    summary = harness.run(first_sync_window=timedelta(days=30))
+
+    assert summary.windows < 40
+    assert harness.differences() == []
