@@ -63,7 +63,7 @@ class LeakScanner:
         leaks: list[Leak] = []
         for path in _files(root):
             text = _read_text(path)
-            leaks += self.scan_text(str(path.relative_to(root)), text, _holds_data(path))
+            leaks += self.scan_text(str(path.relative_to(root)), text, holds_data(path))
         return leaks
 
     def scan_stored_state(self, warehouse: Warehouse) -> list[Leak]:
@@ -111,7 +111,8 @@ def _files(root: Path) -> Iterable[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-def _holds_data(path: Path) -> bool:
+def holds_data(path: Path) -> bool:
+    """Whether a file is one of dlt's job files or the DuckDB file: the loaded records."""
     if path.name.endswith(_DATA_FILE_SUFFIXES):
         return True
     in_job_folder = bool(_JOB_FOLDERS & set(path.parts))

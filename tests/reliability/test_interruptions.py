@@ -54,9 +54,10 @@ def test_row16_sigkill_during_extract_leaves_the_cursor_and_the_next_run_catches
     assert harness.differences() == []
 
 
-def test_row17_sigkill_during_normalize_the_next_run_loads_the_pending_package(
+def test_row17_sigkill_during_normalize_the_next_run_loads_the_package_then_new_data(
     changed_since_baseline: SyncHarness,
 ) -> None:
+    """The package of the killed run is loaded first, then what changed since is extracted."""
     harness = changed_since_baseline
 
     process = start_and_wait_for(harness, "normalize")
@@ -65,8 +66,9 @@ def test_row17_sigkill_during_normalize_the_next_run_loads_the_pending_package(
     assert process.wait() == KILLED
     pending = pending_packages(harness.pipeline_dir)
     assert len(pending) == 1
-    harness.run()
-    assert pending[0] in harness.load_ids()
+    harness.simulator.advance({"new_items": 3})
+    summary = harness.run()
+    assert pending[0] in harness.load_ids() and summary.load_ids[-1] != pending[0]
     assert harness.differences() == []
 
 

@@ -1,4 +1,4 @@
-"""Rows 10, 13, 14 and 25: listings that change, break or lie while being paged."""
+"""Rows 10, 13, 14, 15 and 25: listings that change, break or lie while being paged."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pipelines.exit_codes import ExitCode, classify
 from simulator import FaultSchedule, FaultSettings
 from sources.spruce.exceptions import PaginationLoopError
 from tests.reliability.conftest import StartSimulator, SyncHarness
-from tests.reliability.organizations import VanishingItems
+from tests.reliability.organizations import ChangeMidListing, ChangingOrganization, VanishingItems
+from tests.reliability.warehouse import duplicate_ids
 
 SMALL_PAGES = {"ListConversations": 5, "ConversationItems": 20, "ListContacts": 10}
 
@@ -65,6 +66,29 @@ def test_row14_a_late_arrival_older_than_the_cursor_is_caught_by_the_lookback(
     created = [datetime.fromisoformat(i["createdAt"]) for i in items if i["id"] in late_ids]
     assert min(created) < cursor, "the scenario needs an item older than the cursor"
     assert harness.differences() == []
+
+
+def test_row15_a_row_that_moves_between_pages_is_kept_once_in_its_newest_version(
+    harness: SyncHarness, start_simulator: StartSimulator
+) -> None:
+    """A late item (older than the run, newer than the conversation) moves a conversation
+    of page 1 to a later page while the listing is being read: it is listed twice."""
+    plan = ChangeMidListing("ListConversations", {"late_items": 8, "late_by_seconds": 3600})
+    harness.simulator = start_simulator(wrap=lambda inner: ChangingOrganization(inner, plan))
+
+    harness.run(page_sizes=SMALL_PAGES)
+
+    assert plan.summary is not None
+    moved = _conversations_of(harness, plan.summary["conversation_items"]["created"])
+    assert moved & set(plan.first_page_ids), "a changed conversation must move off page 1"
+    assert duplicate_ids(harness.warehouse.rows("conversations")) == {}
+    assert harness.differences() == []
+
+
+
+def _conversations_of(harness: SyncHarness, item_ids: list[str]) -> set[str]:
+    items = harness.simulator.ground_truth()["conversation_items"]
+    return {str(item["conversationId"]) for item in items if item["id"] in set(item_ids)}
 
 
 def test_row25_no_deletion_is_inferred_from_a_partial_contact_listing(

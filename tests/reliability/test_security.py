@@ -1,8 +1,9 @@
-"""Rows 11, 12, 27, 28 and the "also" list: tokens, error bodies, transport security,
-and the permissions of files that hold patient data."""
+"""Rows 11, 12, 27, 28, 29 and the "also" list: tokens, error bodies, transport security,
+telemetry, and the files that hold patient data (owner-only, not kept after a load)."""
 
 from __future__ import annotations
 
+import http.server
 import logging
 import stat
 import subprocess
@@ -18,6 +19,7 @@ from pipelines.exit_codes import ExitCode, classify
 from simulator import FaultSchedule, FaultSettings, Simulator
 from sources.spruce.exceptions import InsecureBaseUrl, SpruceApiError, SpruceAuthError
 from tests.reliability.conftest import DESTINATIONS, SyncHarness
+from tests.reliability.leaks import holds_data
 from tests.reliability.warehouse import data_tables
 
 
@@ -106,6 +108,30 @@ def test_row28_a_bad_tls_certificate_is_refused_without_fallback(
     assert data_tables(harness.warehouse) == set()
 
 
+def test_no_copy_of_loaded_patient_data_stays_in_the_pipeline_folder(harness: SyncHarness) -> None:
+    """README: load packages (a copy of the PHI) are deleted after a successful load."""
+    harness.run()
+
+    leftovers = [p for p in harness.pipeline_dir.rglob("*") if p.is_file() and holds_data(p)]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("setting", [None, "false"])
+def test_dlt_telemetry_sends_nothing_unless_switched_on(
+    harness: SyncHarness, telemetry_catcher: TelemetryCatcher, setting: str | None
+) -> None:
+    """Run from a folder without the project's ``.dlt``: the default must hold anyway.
+    (With RUNTIME__DLTHUB_TELEMETRY=true the catcher does receive dlt's events.)"""
+    env = {"RUNTIME__DLTHUB_TELEMETRY_ENDPOINT": telemetry_catcher.url}
+    if setting is not None:
+        env["RUNTIME__DLTHUB_TELEMETRY"] = setting
+    process = harness.cli("run", **env)
+    process.unset = ("RUNTIME__DLTHUB_TELEMETRY",)
+
+    assert process.start().wait() == ExitCode.SUCCESS, process.output()
+    assert telemetry_catcher.hits == 0
+
+
 def test_files_holding_patient_data_are_owner_only(harness: SyncHarness) -> None:
     harness.run()
 
@@ -148,3 +174,32 @@ def _serve_tls(simulator: Simulator, key: Path, cert: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
 
+
+class TelemetryCatcher(http.server.ThreadingHTTPServer):
+    """Stands in for dlt's telemetry endpoint and counts what reaches it."""
+
+    hits = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.server.hits += 1  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test asserts on the count."""
+
+
+@pytest.fixture
+def telemetry_catcher() -> Iterator[TelemetryCatcher]:
+    catcher = TelemetryCatcher(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=catcher.serve_forever, daemon=True)
+    thread.start()
+    yield catcher
+    catcher.shutdown()
+    thread.join(10)
