@@ -27,6 +27,7 @@ from typing_extensions import Self
 from sources.spruce import settings
 from sources.spruce.exceptions import (
     InsecureBaseUrl,
+    PaginationTokenRejected,
     RetriableError,
     SpruceApiError,
     SpruceAuthError,
@@ -197,17 +198,17 @@ class SpruceClient:
                 raise SpruceTransportError(f"GET {path} failed: {type(lost).__name__}") from None
             raise
         self.budget.observe(response.headers)
-        return self._decode(response, path)
+        return self._decode(response, path, "paginationToken" in params)
 
-    def _decode(self, response: httpx.Response, path: str) -> JsonBody:
+    def _decode(self, response: httpx.Response, path: str, paged: bool) -> JsonBody:
         request_id = response.headers.get(settings.HEADER_REQUEST_ID)
         logger.debug("GET %s -> %d (s-request-id %s)", path, response.status_code, request_id)
         if response.status_code == 200:
             return _json_object(response, path, request_id)
-        raise self._error_for(response, path, request_id)
+        raise self._error_for(response, path, request_id, paged)
 
     def _error_for(
-        self, response: httpx.Response, path: str, request_id: str | None
+        self, response: httpx.Response, path: str, request_id: str | None, paged: bool
     ) -> Exception:
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("retry-after"))
@@ -227,6 +228,8 @@ class SpruceClient:
             )
         error_type, message = _error_fields(response)
         kind = SpruceNotFound if status == 404 else SpruceApiError
+        if status == 400 and paged:
+            kind = PaginationTokenRejected
         logger.error("GET %s -> %d %s (s-request-id %s)", path, status, error_type, request_id)
         return kind(status, error_type, message, request_id, path)
 

@@ -11,7 +11,9 @@
     └── FatalError                      retrying will not help
         ├── SpruceAuthError             403: wrong, disabled or revoked token
         ├── SpruceApiError              any other 4xx, with Spruce's type and request id
-        │   └── SpruceNotFound          404: the id does not exist (anymore)
+        │   ├── SpruceNotFound          404: the id does not exist (anymore)
+        │   └── PaginationTokenRejected 400 on a page request: the token expired
+        │                               (the listing restarts from its first page)
         ├── SpruceUnavailable           a retriable error outlived the retry budget
         ├── PaginationLoopError         the same token twice, or hasMore without a token
         ├── RateBudgetExhausted         the daily budget cannot cover the run (resumable)
@@ -84,6 +86,14 @@ class SpruceApiError(FatalError):
 
 class SpruceNotFound(SpruceApiError):
     """404: the id (or the parent id of a listing) does not exist, e.g. deleted meanwhile."""
+
+
+class PaginationTokenRejected(SpruceApiError):
+    """A 400 on a request that carried a paginationToken: the token expired or is invalid.
+
+    The listing restarts from its first page (a bounded number of times); merge on id
+    removes what is read twice.
+    """
 
 
 class SpruceUnavailable(FatalError):

@@ -7,15 +7,19 @@ records, for the completeness check, what ``totalCount`` said next to what was r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sources.spruce import settings
 from sources.spruce.client import JsonBody, SpruceClient
-from sources.spruce.exceptions import SpruceBadBody
+from sources.spruce.exceptions import PaginationTokenRejected, SpruceBadBody
 from sources.spruce.paging import Paginator, QueryParams, SinglePage, TokenPaginator
 from sources.spruce.plan import SourcePlan
 from sources.spruce.stats import RunStats
+
+logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 Paging = Literal["sized", "token", "whole", "object"]
@@ -88,7 +92,28 @@ def read_listing(
     params: QueryParams | None = None,
     start_params: QueryParams | None = None,
 ) -> Iterator[list[Record]]:
-    """Every page's records; a listing abandoned half-way records no completeness."""
+    """Every page's records; a rejected (expired) token restarts from the first page, at
+    most `settings.LISTING_RESTARTS` times (merge on id removes what is read twice)."""
+    for restart in range(settings.LISTING_RESTARTS + 1):
+        try:
+            yield from _read_once(client, listing, plan, stats, path, params, start_params)
+            return
+        except PaginationTokenRejected:
+            if restart == settings.LISTING_RESTARTS:
+                raise
+            logger.warning("%s: pagination token rejected, restarting the listing", listing.table)
+
+
+def _read_once(
+    client: SpruceClient,
+    listing: Listing,
+    plan: SourcePlan,
+    stats: RunStats,
+    path: str | None,
+    params: QueryParams | None,
+    start_params: QueryParams | None,
+) -> Iterator[list[Record]]:
+    """One pass over a listing; a pass abandoned half-way records no completeness."""
     paginator = paginator_for(listing, plan, params or {}, start_params or {})
     expected: int | None = None
     read = 0

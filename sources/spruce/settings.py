@@ -45,6 +45,9 @@ RETRY_INITIAL_WAIT_S = 0.5
 RETRY_MAX_WAIT_S = 30.0
 RETRY_TOTAL_S = 300.0
 RETRY_JITTER_S = 0.5
+# A listing whose pagination token is rejected (expired) restarts from its first page at
+# most this often; a token that keeps expiring means pages come too slowly to finish.
+LISTING_RESTARTS = 3
 # A Retry-After longer than this is not waited for inside a run: the run fails clearly.
 RETRY_AFTER_CAP_S = 120.0
 
