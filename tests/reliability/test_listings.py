@@ -1,4 +1,4 @@
-"""Rows 10, 13, 14, 15 and 25: listings that change, break or lie while being paged."""
+"""Rows 9, 10, 13, 14, 15 and 25: listings that change, break or lie while being paged."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ SMALL_PAGES = {"ListConversations": 5, "ConversationItems": 20, "ListContacts": 
 
 def schedule(fault: str, operation: str, count: int = 1) -> FaultSettings:
     return FaultSettings(schedules=(FaultSchedule(fault, count, operation),))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("operation", ["ListConversations", "ConversationItems", "ListContacts"])
+def test_row9_an_expired_pagination_token_restarts_the_listing(
+    harness: SyncHarness, operation: str
+) -> None:
+    harness.simulator.set_faults(schedule("expired-token", operation))
+
+    harness.run(page_sizes=SMALL_PAGES)
+
+    assert harness.simulator.counters().faults_injected == {"expired-token": 1}
+    assert harness.differences() == []
 
 
 @pytest.mark.parametrize("fault", ["repeat-token", "has-more-without-token"])
