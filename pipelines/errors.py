@@ -5,6 +5,7 @@
     SpruceSyncError (sources.spruce.exceptions)
     ├── ... the source's tree (auth, API, rate budget, insecure URL, ...)
     ├── DestinationUnreachable   the warehouse cannot be opened or written (down, locked)
+    ├── SchemaContractViolation  a record broke a table's frozen/discard_row contract
     └── PipelineBusy             another run of the same pipeline holds its lock
 """
 
@@ -33,6 +34,7 @@ __all__ = [
     "PipelineBusy",
     "RateBudgetExhausted",
     "RetriableError",
+    "SchemaContractViolation",
     "SpruceApiError",
     "SpruceAuthError",
     "SpruceNotFound",
@@ -47,3 +49,10 @@ class DestinationUnreachable(SpruceSyncError):
 
 class PipelineBusy(SpruceSyncError):
     """Another run of the same pipeline is in progress (it holds the pipeline's lock)."""
+
+
+class SchemaContractViolation(SpruceSyncError):
+    """A record broke the schema contract configured for its table; nothing was loaded.
+
+    Names the table, the column and the contract only: dlt's own error carries the record.
+    """

@@ -21,17 +21,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.exceptions import DataValidationError
 from dlt.common.schema.typing import TSchemaContractDict
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import warehouse
 from pipelines.destinations import Target, build_target, describe_postgres, pipelines_dir
-from pipelines.errors import DestinationUnreachable
+from pipelines.errors import DestinationUnreachable, SchemaContractViolation
 from pipelines.lock import pipeline_lock
 from pipelines.options import SchemaContract, SyncOptions
 from pipelines.summary import RunSummary
@@ -179,6 +181,7 @@ class WindowRunner:
                 self.pipeline.normalize()  # the format of this rare recovery: dlt's default
                 info = self.pipeline.load()
         except PipelineStepFailed as failed:
+            forget_trace(self.pipeline)
             raise unwrap(failed) from None
         self.load_ids += list(info.loads_ids)
 
@@ -229,7 +232,14 @@ def run_pipeline(
                 refresh="drop_resources" if refresh else None,  # type: ignore[arg-type]
             )
     except PipelineStepFailed as failed:
+        forget_trace(pipeline)
         raise unwrap(failed) from None
+
+
+def forget_trace(pipeline: dlt.Pipeline) -> None:
+    """Delete dlt's pickled trace of a failed run: its exception messages can hold a
+    record (a contract violation carries the offending row), i.e. patient data."""
+    (Path(pipeline.working_dir) / "trace.pickle").unlink(missing_ok=True)
 
 
 @contextmanager
@@ -251,6 +261,13 @@ def unwrap(failed: PipelineStepFailed) -> BaseException:
     cause = _root_cause(failed)
     if isinstance(cause, SpruceSyncError):
         return cause
+    if isinstance(cause, DataValidationError):
+        return SchemaContractViolation(
+            f"A record of table {cause.table_name!r} broke its schema contract"
+            f" ({cause.schema_entity}: {cause.contract_mode}) on column"
+            f" {cause.column_name or '(new column)'!r}; nothing of this window was loaded."
+            " Change the table's schema contract or let the column evolve."
+        )
     if _is_destination_unreachable(cause):
         return DestinationUnreachable(
             f"The destination failed during the {failed.step} step: {type(cause).__name__}:"
