@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -67,14 +66,6 @@ def at_least(value: float | None, goal: float) -> bool | None:
     return None if value is None else value >= goal
 
 
-def per_second(records: float | None, seconds: float | None) -> float | None:
-    if records is None or not seconds:
-        return None
-    return records / seconds
-
-
-def finite(value: float | None) -> float | None:
-    return None if value is None or math.isinf(value) else value
 
 
 def side_by_side(
