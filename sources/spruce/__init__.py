@@ -105,7 +105,7 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
     yield from scan.pages(client, plan, session.stats)
     if scan.window.moves_cursor:  # a backfill ends at its own `until`, once
         session.more_windows = scan.stopped_at_end
-        write_cursor(state, advance_cursor(cursor, scan.newest, plan))
+        write_cursor(state, advance_cursor(cursor, scan.read_up_to, plan))
 
 
 @dlt.transformer(

@@ -2,8 +2,7 @@
 
 The listing is ``GET /conversations?orderBy=last_message`` (oldest activity first),
 ``startFrom`` on the first page only. The scan stops at the first conversation at or after
-the window's end and remembers the newest ``lastMessageAt`` it passed on, which is what
-the cursor may advance to.
+the window's end and remembers how far it read, which is what the cursor may advance to.
 """
 
 from __future__ import annotations
@@ -23,11 +22,13 @@ ORDER_PARAMS = {"orderBy": "last_message"}
 
 @dataclass
 class ConversationScan:
-    """One pass over a window; after it, ``newest`` and ``stopped_at_end`` are known."""
+    """One pass over a window; after it, ``read_up_to`` and ``stopped_at_end`` are known."""
 
     window: ListingWindow
     newest: datetime | None = None
     stopped_at_end: bool = False
+    # The activity time of the first conversation past the window's end, where it stopped.
+    stopped_at: datetime | None = None
     _pages: Iterator[list[Record]] | None = field(default=None, repr=False)
 
     def pages(
@@ -45,6 +46,17 @@ class ConversationScan:
             if self.stopped_at_end:
                 return
 
+    @property
+    def read_up_to(self) -> datetime | None:
+        """Every conversation active before this time has been read.
+
+        Past the window's end that is the first conversation beyond it, not the newest
+        one inside: a window without any conversation (a quiet month) must still move
+        the cursor, or the next window would be the same one again.
+        """
+        reached = [moment for moment in (self.newest, self.stopped_at) if moment is not None]
+        return max(reached) if reached else None
+
     def _inside(self, records: list[Record], plan: SourcePlan) -> list[Record]:
         inside = []
         for record in records:
@@ -52,7 +64,7 @@ class ConversationScan:
             if moment is not None:
                 self.window = self.window.bounded_at(moment, plan)
                 if self.window.end_before is not None and moment >= self.window.end_before:
-                    self.stopped_at_end = True
+                    self.stopped_at_end, self.stopped_at = True, moment
                     break
                 self.newest = moment if self.newest is None else max(self.newest, moment)
             inside.append(record)
