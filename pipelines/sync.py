@@ -41,7 +41,7 @@ from sources.spruce import RESOURCE_NAMES, spruce_source
 from sources.spruce.client import SpruceClient
 from sources.spruce.cursors import CURSOR_KEY
 from sources.spruce.exceptions import ConfigurationError, SpruceSyncError
-from sources.spruce.phi import protect_source
+from sources.spruce.phi import PhiPolicy, protect_source
 from sources.spruce.plan import SourcePlan, SyncSession
 from sources.spruce.settings import DEFAULT_BASE_URL
 from sources.spruce.stats import RunStats
@@ -199,8 +199,9 @@ class WindowRunner:
     def _source(self, names: list[str]) -> DltSource:
         source = spruce_source(plan=self.plan, session=self.session, **self.credentials)
         source = source.with_resources(*names)
-        if self.options.phi_policy is not None:
-            protect_source(source, self.options.phi_policy)
+        # Even with no policy, signed attachment and recording URLs lose their expiring
+        # signature: they are not durable links and must not be stored as if they were.
+        protect_source(source, self.options.phi_policy or PhiPolicy())
         for table, mode in self.options.schema_contracts.items():
             if table in source.resources:
                 source.resources[table].apply_hints(schema_contract=table_contract(mode))

@@ -185,6 +185,33 @@ def test_the_phi_policy_is_applied_before_the_load(
     assert "display_name" in duckdb_warehouse.columns("contacts")
 
 
+def test_signed_urls_are_stored_without_their_signature_even_with_no_policy(
+    simulator: Simulator, duckdb_options: SyncOptions, duckdb_warehouse: WarehouseReader
+) -> None:
+    sync(simulator, duckdb_options)
+
+    stored_urls = [
+        url
+        for table, columns in _text_columns(duckdb_warehouse).items()
+        for column in columns if column.endswith("url")
+        for url in duckdb_warehouse.column(table, column) if url
+    ]
+    assert stored_urls  # attachments and call recordings are there, as paths
+    assert not [url for url in stored_urls if "Signature=" in url or "?" in url]
+
+
+def _text_columns(warehouse: WarehouseReader) -> dict[str, list[str]]:
+    rows = warehouse.query(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = %s AND data_type = 'VARCHAR'",
+        warehouse.options.dataset_name,
+    )
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
 def test_webhook_events_apply_edits_that_do_not_move_the_cursor(
     simulator: Simulator, duckdb_options: SyncOptions, duckdb_warehouse: WarehouseReader
 ) -> None:
