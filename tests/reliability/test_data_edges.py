@@ -15,6 +15,7 @@ from tests.reliability.organizations import (
     offset_timestamps,
     special_texts,
 )
+from tests.reliability.warehouse import row_counts
 
 NEW_FIELD = {"resource": "contacts", "name": "preferredPharmacy"}
 NEW_COLUMN = "preferred_pharmacy"
@@ -40,6 +41,23 @@ def test_row23_a_changed_type_lands_beside_the_old_column_without_loss(
 
     assert any(name.startswith("title__") for name in _columns(harness, "conversations"))
     assert harness.differences() == []
+
+
+def test_row23_a_frozen_contract_failure_leaves_no_patient_data_in_the_trace(
+    harness: SyncHarness,
+) -> None:
+    """The leak scan after the test also proves that the violation's record (patient data)
+    reached no trace, log or output."""
+    harness.run()
+    before = (harness.stored_states(), harness.load_ids(), row_counts(harness.warehouse))
+    harness.simulator.advance({"type_change": {"resource": "conversations", "field": "title"}})
+    harness.simulator.advance({"new_conversations": 2})
+
+    error = harness.fail(schema_contracts={"conversations": "freeze"})
+
+    assert "title" in str(error) and "conversations" in str(error)
+    after = (harness.stored_states(), harness.load_ids(), row_counts(harness.warehouse))
+    assert after == before
 
 
 def test_row24_a_new_field_becomes_a_column_on_the_next_run(harness: SyncHarness) -> None:

@@ -120,3 +120,12 @@ def test_row25_no_deletion_is_inferred_from_a_partial_contact_listing(
     assert (summary.contacts_marked_deleted, marked) == (1, deleted)
     assert harness.differences() == []
 
+
+@pytest.mark.timeout(180)
+def test_a_first_sync_with_the_default_window_completes(harness: SyncHarness) -> None:
+    """The tiny history has months without a message: each window must still advance
+    (before 6a4e2b2 the cursor stayed at the oldest conversation, window after window)."""
+    summary = harness.run(first_sync_window=timedelta(days=30))
+
+    assert summary.windows < 40
+    assert harness.differences() == []
