@@ -49,6 +49,7 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
     from sources.spruce.exceptions import (
         ConfigurationError,
         InsecureBaseUrl,
+        UntrustedCertificate,
         RateBudgetExhausted,
         SpruceAuthError,
     )
@@ -57,6 +58,7 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
     return (
         (ConfigFieldMissingException, ExitCode.CONFIG),
         (InsecureBaseUrl, ExitCode.CONFIG),
+        (UntrustedCertificate, ExitCode.CONFIG),
         (ConfigurationError, ExitCode.CONFIG),
         (PhiPolicyError, ExitCode.CONFIG),  # e.g. a policy that hashes, and no key
         (SpruceAuthError, ExitCode.AUTH),

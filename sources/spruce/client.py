@@ -10,6 +10,7 @@ token, a header or a body: only method, path, status and ``s-request-id``.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ from sources.spruce.exceptions import (
     SpruceServerError,
     SpruceThrottled,
     SpruceTransportError,
+    SpruceSyncError,
     SpruceUnavailable,
+    UntrustedCertificate,
 )
 from sources.spruce.paging import Paginator, QueryParams
 from sources.spruce.stats import RunStats
@@ -195,7 +198,7 @@ class SpruceClient:
         except BaseException as lost:
             self.budget.release()  # whatever happened, this request is no longer in flight
             if isinstance(lost, httpx.TransportError):
-                raise SpruceTransportError(f"GET {path} failed: {type(lost).__name__}") from None
+                raise _transport_error(lost, path) from None
             raise
         self.budget.observe(response.headers)
         return self._decode(response, path, "paginationToken" in params)
@@ -258,3 +261,18 @@ def _error_fields(response: httpx.Response) -> tuple[str, str]:
     if not isinstance(body, Mapping):
         return "", "(no JSON error body)"
     return str(body.get("type", "")), str(body.get("message", ""))
+
+
+def _transport_error(lost: httpx.TransportError, path: str) -> SpruceSyncError:
+    """A dropped connection is worth another attempt; a certificate that fails
+    verification is not (it fails the same way every time, and must never be bypassed)."""
+    cause: BaseException | None = lost
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return UntrustedCertificate(
+                f"GET {path}: the server's TLS certificate could not be verified "
+                f"({cause.verify_message}). Check the base URL; if your network inspects TLS, "
+                "add its CA to the system trust store (SSL_CERT_FILE). No request was sent."
+            )
+        cause = cause.__cause__ or cause.__context__
+    return SpruceTransportError(f"GET {path} failed: {type(lost).__name__}")

@@ -18,6 +18,7 @@
         ├── PaginationLoopError         the same token twice, or hasMore without a token
         ├── RateBudgetExhausted         the daily budget cannot cover the run (resumable)
         ├── InsecureBaseUrl             http:// to a host that is not loopback
+        ├── UntrustedCertificate        the server's TLS certificate failed verification
         └── ConfigurationError          an option value the source cannot use
 """
 
@@ -117,6 +118,10 @@ class RateBudgetExhausted(FatalError):
 
 class InsecureBaseUrl(FatalError):
     """A base URL that would send the token in clear text to a non-loopback host."""
+
+
+class UntrustedCertificate(FatalError):
+    """The server's TLS certificate could not be verified; there is no insecure fallback."""
 
 
 class ConfigurationError(FatalError):

@@ -17,7 +17,12 @@ import uvicorn
 
 from pipelines.exit_codes import ExitCode, classify
 from simulator import FaultSchedule, FaultSettings, Simulator
-from sources.spruce.exceptions import InsecureBaseUrl, SpruceApiError, SpruceAuthError
+from sources.spruce.exceptions import (
+    InsecureBaseUrl,
+    SpruceApiError,
+    SpruceAuthError,
+    UntrustedCertificate,
+)
 from tests.reliability.conftest import DESTINATIONS, SyncHarness
 from tests.reliability.leaks import holds_data
 from tests.reliability.warehouse import data_tables
@@ -103,7 +108,9 @@ def test_row28_a_bad_tls_certificate_is_refused_without_fallback(
 ) -> None:
     error = harness.fail(base_url=self_signed_simulator)
 
-    assert classify(error)[0] != ExitCode.SUCCESS
+    assert isinstance(error, UntrustedCertificate), "a certificate failure is fatal, not retried"
+    assert "certificate could not be verified" in str(error)
+    assert classify(error)[0] == ExitCode.CONFIG
     assert harness.simulator.request_log.arrivals == 0, "no request may pass the handshake"
     assert data_tables(harness.warehouse) == set()
 
