@@ -32,6 +32,7 @@ from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import warehouse
+from pipelines.discarded import DISCARDING_MODES, DiscardWatch
 from pipelines.destinations import Target, build_target, describe_postgres, pipelines_dir
 from pipelines.errors import DestinationUnreachable, SchemaContractViolation
 from pipelines.lock import pipeline_lock
@@ -131,6 +132,7 @@ class WindowRunner:
         self.load_ids: list[str] = []
         self.windows = 0
         self.contacts_marked_deleted = 0
+        self.discard_watches: list[DiscardWatch] = []
 
     def run_all(self) -> None:
         """An interrupted run's package first, then full refreshes, then windows until the
@@ -190,6 +192,9 @@ class WindowRunner:
         info = run_pipeline(self.pipeline, source, self.target, refresh)
         self.windows += 1
         self.load_ids += list(info.loads_ids)
+        for watch in self.discard_watches:
+            watch.report()
+        self.discard_watches.clear()
         self._count_rows()
         if "contacts" in names and self.session.contacts_listing_complete and info.loads_ids:
             self.contacts_marked_deleted += warehouse.mark_deleted_contacts(
@@ -205,7 +210,17 @@ class WindowRunner:
         for table, mode in self.options.schema_contracts.items():
             if table in source.resources:
                 source.resources[table].apply_hints(schema_contract=table_contract(mode))
+                self._watch_discards(source, table, mode)
         return source
+
+    def _watch_discards(self, source: DltSource, table: str, mode: SchemaContract) -> None:
+        """Under a discarding contract, name the new columns it drops (see `discarded`)."""
+        schema = self.pipeline.default_schema if self.pipeline.default_schema_name else None
+        if mode not in DISCARDING_MODES or schema is None or table not in schema.tables:
+            return  # a table not created yet takes its first columns; nothing is dropped
+        watch = DiscardWatch(table, mode, schema.tables[table]["columns"], schema.naming)
+        source.resources[table].add_map(watch)
+        self.discard_watches.append(watch)
 
     def _count_rows(self) -> None:
         trace = self.pipeline.last_trace

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from datetime import datetime
 
 import pytest
@@ -68,6 +70,19 @@ def test_row24_a_new_field_becomes_a_column_on_the_next_run(harness: SyncHarness
 
     assert NEW_COLUMN in _columns(harness, "contacts")
     assert harness.differences() == []
+
+
+def test_row24_a_new_field_under_discard_value_is_dropped_and_named_in_the_log(
+    harness: SyncHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness.run()
+    harness.simulator.advance({"new_field": NEW_FIELD})
+
+    harness.run(schema_contracts={"contacts": "discard_value"})
+
+    assert NEW_COLUMN not in _columns(harness, "contacts")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any(NEW_COLUMN in message and "discard_value" in message for message in warnings)
 
 
 @pytest.mark.parametrize(
