@@ -33,7 +33,13 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import warehouse
 from pipelines.discarded import DISCARDING_MODES, DiscardWatch
-from pipelines.destinations import Target, build_target, describe_postgres, pipelines_dir
+from pipelines.destinations import (
+    Target,
+    build_target,
+    describe_postgres,
+    pipelines_dir,
+    run_target,
+)
 from pipelines.errors import DestinationUnreachable, SchemaContractViolation
 from pipelines.lock import pipeline_lock
 from pipelines.options import SchemaContract, SyncOptions
@@ -67,8 +73,11 @@ def run_sync(
     """One sync as ``options`` describe it; see the module docstring."""
     started = time.monotonic()
     session = SyncSession(budget=rate_budget(options), stats=stats or RunStats())
-    with pipeline_lock(pipelines_dir(options), options.pipeline_name), owner_only_files():
-        target = build_target(options)
+    with (
+        pipeline_lock(pipelines_dir(options), options.pipeline_name),
+        owner_only_files(),
+        run_target(options) as target,
+    ):
         pipeline = build_pipeline(options, target)
         check_destination(pipeline)
         session.previous_positions = warehouse.previous_positions(pipeline)

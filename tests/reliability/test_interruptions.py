@@ -143,21 +143,18 @@ def test_row21_a_locked_duckdb_file_is_a_destination_error_before_any_request(
     assert harness.simulator.request_log.arrivals == 0
 
 
-def test_row21_a_file_locked_during_extract_keeps_the_package_for_the_next_run(
-    harness: SyncHarness, duckdb_locker: DuckDBLocker
+def test_row21_the_run_holds_its_duckdb_file_so_no_process_locks_it_mid_run(
+    harness: SyncHarness,
 ) -> None:
+    """One connection for the whole run: another process can no longer take the file
+    between two load jobs and fail the run's load half-way."""
     harness.simulator.set_faults(SLOW)
     process = start_and_wait_for(harness, "extract")
-    duckdb_locker.lock()
 
-    assert process.wait() == ExitCode.DESTINATION, process.output()
-    assert len(pending_packages(harness.pipeline_dir)) == 1
-    duckdb_locker.release()
-    harness.simulator.set_faults(FaultSettings())
-    harness.run()
+    assert not DuckDBLocker(harness).try_lock(), "the file was free in the middle of a run"
+    assert process.wait() == ExitCode.SUCCESS, process.output()
+    assert pending_packages(harness.pipeline_dir) == []
     assert harness.differences() == []
-
-
 
 
 def test_row22_a_second_instance_refuses_at_once_without_a_request(
@@ -198,6 +195,12 @@ class DuckDBLocker:
             [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         assert self.process.stdout is not None and self.process.stdout.readline() == "locked\n"
+
+    def try_lock(self) -> bool:
+        """One attempt to open the file from another process; True when it opened."""
+        script = f"import duckdb\nduckdb.connect({str(self.path)!r}).close()\n"
+        attempt = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+        return attempt.returncode == 0
 
     def release(self) -> None:
         if self.process is not None:
