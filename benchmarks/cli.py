@@ -48,10 +48,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="every scenario at this simulator scale (tiny, small, demo, medium, large)",
     )
     parser.add_argument(
-        "--ours-window-days",
-        type=float,
+        "--ours-window-conversations",
+        type=int,
         default=None,
-        help="what-if: ours' first_sync_window in days (default: the project's own)",
+        help="what-if: ours' window_conversations (default: the project's own)",
     )
     parser.add_argument(
         "--repeats",
@@ -107,4 +107,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _context(arguments: argparse.Namespace, root: Path) -> BenchContext:
     repeats = 1 if arguments.quick else max(1, arguments.repeats)
-    return BenchContext(root, repeats, arguments.quick, arguments.scale, arguments.ours_window_days)
+    return BenchContext(
+        root, repeats, arguments.quick, arguments.scale, arguments.ours_window_conversations
+    )

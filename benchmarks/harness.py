@@ -55,7 +55,7 @@ class Workspace:
     reserve_share: float = 0.0
     rate_window_seconds: float | None = None
     timeout_seconds: float = RUN_TIMEOUT_SECONDS
-    first_sync_window_days: float | None = None
+    window_conversations: int | None = None
 
     @property
     def duckdb_path(self) -> Path:
@@ -70,7 +70,7 @@ class Workspace:
             concurrency=self.concurrency,
             reserve_share=self.reserve_share,
             rate_window_seconds=self.rate_window_seconds,
-            first_sync_window_days=self.first_sync_window_days,
+            window_conversations=self.window_conversations,
         )
 
 

@@ -33,7 +33,7 @@ class BenchContext:
     # Every scenario at this simulator scale instead of its own (None: the scenario's).
     scale: str | None = None
     # Ours' first-sync window in days for a what-if run (None: the project's default).
-    ours_window_days: float | None = None
+    ours_window_conversations: int | None = None
 
     def folder(self, scenario: str, pipeline: PipelineKind, round_index: int) -> Path:
         return self.root / scenario / f"{pipeline}-{round_index}"
@@ -111,7 +111,7 @@ def workspaces_for(
             folder,
             rate_window_seconds=rate_window_seconds,
             timeout_seconds=context.run_timeout_seconds,
-            first_sync_window_days=context.ours_window_days if pipeline == "ours" else None,
+            window_conversations=context.ours_window_conversations if pipeline == "ours" else None,
         )
 
     return workspace

@@ -23,8 +23,8 @@ class RunSpec:
     reserve_share: float
     # The simulator's rate window when it is shorter than Spruce's 60 s (ours paces by it).
     rate_window_seconds: float | None = None
-    # Ours' first-sync window in days (None: the project's default); for what-if runs.
-    first_sync_window_days: float | None = None
+    # Ours' conversations per window (None: the project's default); for what-if runs.
+    window_conversations: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -28,8 +28,8 @@ def run_ours(spec: RunSpec, api_token: str) -> None:
     )
     if spec.rate_window_seconds is not None:
         options = replace(options, rate_window=timedelta(seconds=spec.rate_window_seconds))
-    if spec.first_sync_window_days is not None:
-        options = replace(options, first_sync_window=timedelta(days=spec.first_sync_window_days))
+    if spec.window_conversations is not None:
+        options = replace(options, window_conversations=spec.window_conversations)
     run_sync(options, api_token=api_token, base_url=spec.base_url)
 
 

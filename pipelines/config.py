@@ -123,8 +123,11 @@ class Profile(BaseModel):
     settle: Duration | None = Field(
         None, description="the cursor never passes run start minus this"
     )
-    first_sync_window: Duration | None = Field(
-        None, description="a first sync is loaded and committed in windows this long"
+    window_conversations: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+        None, description="a long sync commits a window after this many conversations"
+    )
+    window_duration: Duration | None = Field(
+        None, description="...or after this much time, whichever comes first"
     )
     reserve_share: Annotated[float, Field(ge=0, lt=1)] | None = Field(
         None, description="share of the rate budget left to the practice's other integrations"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ DEMO_TOKEN = "demo-token"
 DEMO_DUCKDB_FILE = "spruce-demo.duckdb"
 DEMO_PIPELINE = "spruce_demo"
 DEMO_DATASET = "spruce"
-DEMO_FIRST_SYNC_WINDOW = timedelta(days=3650)
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,6 @@ def demo_options(folder: Path) -> SyncOptions:
         dataset_name=DEMO_DATASET,
         duckdb_path=folder / DEMO_DUCKDB_FILE,
         pipelines_dir=folder / "pipelines",
-        # One window for the whole history: windows make a long first sync resumable,
-        # which a local simulator does not need, and each costs a load.
-        first_sync_window=DEMO_FIRST_SYNC_WINDOW,
     )
 
 

@@ -59,8 +59,10 @@ class SyncOptions:
     schema_contracts: Mapping[str, SchemaContract] = field(default_factory=dict)
     # When set, the endpoint's event log is synced and applied to the tables.
     webhook_endpoint_id: str | None = None
-    # A first sync is split into windows of this length, each committed on its own.
-    first_sync_window: timedelta = timedelta(days=30)
+    # A long sync is loaded and committed in windows, each ending after the conversations
+    # page that reaches this many conversations or this much time.
+    window_conversations: int = 2_000
+    window_duration: timedelta = timedelta(minutes=5)
     # Backfill: a time window for conversations and items that leaves the cursor alone.
     backfill_since: datetime | None = None
     backfill_until: datetime | None = None

@@ -86,8 +86,10 @@ def _resource_status(
 def _next_run(name: str, cursor: str | None, options: SyncOptions) -> str:
     if name == "conversations":
         if cursor is None:
-            return "first sync: lists every conversation, in windows of " \
-                   f"{options.first_sync_window} of activity, each committed on its own"
+            return (
+                "first sync: lists every conversation, committed in windows of"
+                f" {options.window_conversations:,} conversations or {options.window_duration}"
+            )
         start = parse_timestamp(cursor) - options.lookback
         return f"lists conversations active since {start.isoformat()} (cursor - lookback)"
     if name == "conversation_items":

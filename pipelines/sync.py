@@ -380,7 +380,8 @@ def source_plan(options: SyncOptions) -> SourcePlan:
     return SourcePlan(
         lookback=options.lookback,
         settle=options.settle,
-        first_sync_window=options.first_sync_window,
+        window_conversations=options.window_conversations,
+        window_duration=options.window_duration,
         concurrency=options.concurrency,
         page_sizes=dict(options.page_sizes),
         backfill_since=options.backfill_since,

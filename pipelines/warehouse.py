@@ -12,31 +12,38 @@ from datetime import datetime, timezone
 import dlt
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
-from sources.spruce.plan import PreviousPositions
+from sources.spruce.plan import LoadedPosition, PreviousPositions
 
 
 def previous_positions(pipeline: dlt.Pipeline) -> PreviousPositions:
-    """A lookup of the ``last_message_at`` already loaded for given conversation ids."""
+    """A lookup of where given conversations already are in the warehouse."""
 
-    def lookup(conversation_ids: Sequence[str]) -> Mapping[str, datetime]:
+    def lookup(conversation_ids: Sequence[str]) -> Mapping[str, LoadedPosition]:
         if not conversation_ids or not pipeline.default_schema_name:
             return {}  # nothing loaded yet
-        return _last_message_at(pipeline, conversation_ids)
+        return _loaded_positions(pipeline, conversation_ids)
 
     return lookup
 
 
-def _last_message_at(pipeline: dlt.Pipeline, ids: Sequence[str]) -> dict[str, datetime]:
+def _loaded_positions(pipeline: dlt.Pipeline, ids: Sequence[str]) -> dict[str, LoadedPosition]:
+    """``last_message_at`` and the load's start (dlt's load id is its Unix time) per id."""
     placeholders = ", ".join(["%s"] * len(ids))
     with pipeline.sql_client() as client:
         table = client.make_qualified_table_name("conversations")
         try:
             rows = client.execute_sql(
-                f"SELECT id, last_message_at FROM {table} WHERE id IN ({placeholders})", *ids
+                f"SELECT id, last_message_at, _dlt_load_id FROM {table}"
+                f" WHERE id IN ({placeholders})",
+                *ids,
             )
         except DatabaseUndefinedRelation:
             return {}
-    return {row[0]: _utc(row[1]) for row in rows or () if row[1] is not None}
+    return {
+        row[0]: LoadedPosition(_utc(row[1]), datetime.fromtimestamp(float(row[2]), timezone.utc))
+        for row in rows or ()
+        if row[1] is not None
+    }
 
 
 def _utc(value: datetime) -> datetime:

@@ -79,9 +79,9 @@ def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> It
     """
     session.contacts_listing_complete = False
     session.contacts_listed = 0
-    for records in read_listing(client, CONTACTS, plan, session.stats):
-        session.contacts_listed += len(records)
-        yield records
+    for page in read_listing(client, CONTACTS, plan, session.stats):
+        session.contacts_listed += len(page.records)
+        yield page.records
     session.contacts_listing_complete = True
 
 
@@ -94,18 +94,20 @@ def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> It
     columns={"last_message_at": {"dedup_sort": "desc"}},
 )
 def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
-    """Conversations whose last activity is in this run's window of ``lastMessageAt``.
+    """Conversations whose last activity is in this window of ``lastMessageAt``.
 
     The cursor (one timestamp in this resource's state) moves to ``min(newest seen,
     run start - settle)``; a backfill reads its own range and leaves the cursor alone.
+    A window that ends at its volume bound tells the runner where the next one starts.
     """
     state = dlt.current.resource_state()
     cursor = read_cursor(state)
-    scan = ConversationScan(plan_window(cursor, plan))
+    scan = ConversationScan(plan_window(cursor, plan, session.resume_from))
     yield from scan.pages(client, plan, session.stats)
-    if scan.window.moves_cursor:  # a backfill ends at its own `until`, once
-        session.more_windows = scan.stopped_at_end
-        write_cursor(state, advance_cursor(cursor, scan.read_up_to, plan))
+    session.more_windows = scan.stopped_at_bound
+    session.resume_from = scan.newest if scan.stopped_at_bound else None
+    if scan.window.moves_cursor:
+        write_cursor(state, advance_cursor(cursor, scan.newest, plan))
 
 
 @dlt.transformer(
@@ -139,8 +141,8 @@ def webhook_events(
     ``eventTime``), and each contact, conversation or item event applied to its table."""
     start = {"startTime": event_time.start_value} if event_time.start_value else {}
     path = WEBHOOK_EVENTS.path.format(id=endpoint_id)
-    for events in read_listing(client, WEBHOOK_EVENTS, plan, stats, path, start_params=start):
-        for event in events:
+    for page in read_listing(client, WEBHOOK_EVENTS, plan, stats, path, start_params=start):
+        for event in page.records:
             yield event_row(event, endpoint_id)
             yield from applied_records(event)
 
@@ -149,7 +151,8 @@ def reference_records(
     client: SpruceClient, listing: Listing, plan: SourcePlan, stats: RunStats
 ) -> Iterator[Any]:
     """Every record of a small reference listing."""
-    yield from read_listing(client, listing, plan, stats)
+    for page in read_listing(client, listing, plan, stats):
+        yield page.records
 
 
 def reference_resource(

@@ -1,19 +1,22 @@
 """Read one window of the conversations listing ordered by ``lastMessageAt``.
 
 The listing is ``GET /conversations?orderBy=last_message`` (oldest activity first),
-``startFrom`` on the first page only. The scan stops at the first conversation at or after
-the window's end and remembers how far it read, which is what the cursor may advance to.
+``startFrom`` on the first page only. A window ends at the end of the listing, at a
+backfill's ``until``, or at the end of the first page that reaches the run's volume bound
+(``window_conversations``, ``window_duration``); the scan remembers the newest activity it
+read, which is where the cursor may advance to and where the next window starts.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sources.spruce.client import SpruceClient
 from sources.spruce.cursors import ListingWindow, format_timestamp, parse_timestamp
-from sources.spruce.listings import CONVERSATIONS, Record, read_listing
+from sources.spruce.listings import CONVERSATIONS, ListingPage, Record, read_listing
 from sources.spruce.plan import SourcePlan
 from sources.spruce.stats import RunStats
 
@@ -22,14 +25,14 @@ ORDER_PARAMS = {"orderBy": "last_message"}
 
 @dataclass
 class ConversationScan:
-    """One pass over a window; after it, ``read_up_to`` and ``stopped_at_end`` are known."""
+    """One pass over a window; after it, ``newest`` and ``stopped_at_bound`` are known."""
 
     window: ListingWindow
     newest: datetime | None = None
-    stopped_at_end: bool = False
-    # The activity time of the first conversation past the window's end, where it stopped.
-    stopped_at: datetime | None = None
-    _pages: Iterator[list[Record]] | None = field(default=None, repr=False)
+    read: int = 0
+    # True when the window ended at its volume bound with more of the listing to read.
+    stopped_at_bound: bool = False
+    started: float = field(default_factory=time.monotonic)
 
     def pages(
         self, client: SpruceClient, plan: SourcePlan, stats: RunStats
@@ -37,34 +40,38 @@ class ConversationScan:
         """Pages of conversations inside the window, in listing order."""
         start = self.window.start_from
         start_params = {"startFrom": format_timestamp(start)} if start is not None else {}
-        for records in read_listing(
+        for page in read_listing(
             client, CONVERSATIONS, plan, stats, params=ORDER_PARAMS, start_params=start_params
         ):
-            inside = self._inside(records, plan)
+            inside = self._inside(page.records)
             if inside:
                 yield inside
-            if self.stopped_at_end:
+            if len(inside) < len(page.records) or self._at_bound(page, plan):
                 return
 
-    @property
-    def read_up_to(self) -> datetime | None:
-        """Every conversation active before this time has been read.
+    def _at_bound(self, page: ListingPage, plan: SourcePlan) -> bool:
+        """Whether the window ends after this page, leaving the rest to the next window."""
+        self.read += len(page.records)
+        full = (
+            self.read >= plan.window_conversations
+            or time.monotonic() - self.started >= plan.window_duration.total_seconds()
+        )
+        # A window that did not get past its own start (a page of one timestamp) goes on:
+        # the next window would start where this one did, forever.
+        moved = self.newest is not None and (
+            self.window.start_from is None or self.newest > self.window.start_from
+        )
+        self.stopped_at_bound = page.has_more and full and moved
+        return self.stopped_at_bound
 
-        Past the window's end that is the first conversation beyond it, not the newest
-        one inside: a window without any conversation (a quiet month) must still move
-        the cursor, or the next window would be the same one again.
-        """
-        reached = [moment for moment in (self.newest, self.stopped_at) if moment is not None]
-        return max(reached) if reached else None
-
-    def _inside(self, records: list[Record], plan: SourcePlan) -> list[Record]:
+    def _inside(self, records: list[Record]) -> list[Record]:
+        """The records before a backfill's end; all of them otherwise."""
         inside = []
+        end = self.window.end_before
         for record in records:
             moment = _activity(record)
             if moment is not None:
-                self.window = self.window.bounded_at(moment, plan)
-                if self.window.end_before is not None and moment >= self.window.end_before:
-                    self.stopped_at_end, self.stopped_at = True, moment
+                if end is not None and moment >= end:
                     break
                 self.newest = moment if self.newest is None else max(self.newest, moment)
             inside.append(record)

@@ -37,34 +37,28 @@ def read_cursor(state: MutableMapping[str, Any]) -> datetime | None:
 
 @dataclass(frozen=True)
 class ListingWindow:
-    """One run's slice of the conversations listing, ordered by ``lastMessageAt``.
+    """One window's slice of the conversations listing, ordered by ``lastMessageAt``.
 
-    ``start_from`` goes on the first page (None: from the beginning); the listing stops at
-    the first conversation at or after ``end_before`` (None: read to the end).
+    ``start_from`` goes on the first page (None: from the beginning); a backfill stops at
+    the first conversation at or after ``end_before``. Otherwise a window reads to the end
+    of the listing or to its volume bound, whichever comes first (`ConversationScan`).
     """
 
     start_from: datetime | None
     end_before: datetime | None
     moves_cursor: bool
 
-    def bounded_at(self, first_seen: datetime, plan: SourcePlan) -> ListingWindow:
-        """Bound an open first-sync window once the oldest conversation is known."""
-        if self.end_before is not None or not self.moves_cursor:
-            return self
-        end = first_seen + plan.first_sync_window
-        return ListingWindow(self.start_from, end if end < plan.cursor_cap else None, True)
 
-
-def plan_window(cursor: datetime | None, plan: SourcePlan) -> ListingWindow:
-    """The window this run lists: a backfill's own range (its items from ``since`` too),
-    else the cursor minus the lookback, bounded to one window of history at a time."""
+def plan_window(
+    cursor: datetime | None, plan: SourcePlan, resume_from: datetime | None = None
+) -> ListingWindow:
+    """The window to list: where this run's previous window stopped (``resume_from``),
+    else a backfill's own range, else the cursor minus the lookback."""
     if plan.backfill_since is not None:
-        return ListingWindow(plan.backfill_since, plan.backfill_until, False)
-    if cursor is None:
-        return ListingWindow(None, None, True)
-    start = cursor - plan.lookback
-    end = cursor + plan.first_sync_window
-    return ListingWindow(start, end if end < plan.cursor_cap else None, True)
+        return ListingWindow(resume_from or plan.backfill_since, plan.backfill_until, False)
+    if resume_from is not None:
+        return ListingWindow(resume_from, None, True)
+    return ListingWindow(None if cursor is None else cursor - plan.lookback, None, True)
 
 
 def advance_cursor(

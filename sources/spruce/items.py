@@ -2,7 +2,7 @@
 
 Each changed conversation's items are read from where that conversation already was in
 the warehouse (its previous ``lastMessageAt``) minus the lookback; a conversation the
-warehouse does not know is read whole. No per-conversation position is kept in state.
+warehouse does not know is read whole; one listed again unchanged is not read. No per-conversation position is kept in state.
 A conversation deleted between the listing and its items (404) is skipped and counted.
 """
 
@@ -13,35 +13,66 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sources.spruce.client import SpruceClient
-from sources.spruce.cursors import format_timestamp
+from sources.spruce.cursors import format_timestamp, parse_timestamp
 from sources.spruce.exceptions import SpruceNotFound
 from sources.spruce.listings import ITEMS, Record, read_listing
-from sources.spruce.plan import SourcePlan, SyncSession
+from sources.spruce.plan import LoadedPosition, SourcePlan, SyncSession
 
 ORDER_PARAMS = {"order": "oldest_first"}
 
 
+# A conversation's items to read: all of them (None) or those from a time on.
+ItemsRead = tuple[str, datetime | None]
+
+
 def items_start(
-    conversation_id: str, previous: Mapping[str, datetime], plan: SourcePlan
+    conversation_id: str, previous: Mapping[str, LoadedPosition], plan: SourcePlan
 ) -> datetime | None:
     """Where this conversation's items resume; None = all of them."""
     if plan.backfill_since is not None:
         return plan.backfill_since
     known = previous.get(conversation_id)
-    return None if known is None else known - plan.lookback
+    return None if known is None else known.last_message_at - plan.lookback
+
+
+def already_read(
+    conversation: Record, previous: Mapping[str, LoadedPosition], plan: SourcePlan
+) -> bool:
+    """Whether this listing shows the conversation as it was when its items were read,
+    late enough that the lookback has nothing left to catch.
+
+    The lookback lists the conversations active just before the cursor again, and re-reads
+    items created up to ``lookback`` before each one's ``lastMessageAt``, for items that
+    appear late. When that time has not moved and the items were read more than
+    ``lookback`` after it, every such item was already visible then.
+    """
+    known = previous.get(conversation["id"])
+    listed = conversation.get("lastMessageAt")
+    if known is None or plan.is_backfill or not isinstance(listed, str):
+        return False
+    unchanged = parse_timestamp(listed) == known.last_message_at
+    return unchanged and known.loaded_at - known.last_message_at >= plan.lookback
+
+
+def items_to_read(
+    conversations: list[Record], plan: SourcePlan, session: SyncSession
+) -> list[ItemsRead]:
+    """The conversations of one listing page whose items this window must read."""
+    previous = session.previous_positions([conversation["id"] for conversation in conversations])
+    return [
+        (conversation["id"], items_start(conversation["id"], previous, plan))
+        for conversation in conversations
+        if not already_read(conversation, previous, plan)
+    ]
 
 
 def changed_conversation_items(
     conversations: list[Record], client: SpruceClient, plan: SourcePlan, session: SyncSession
 ) -> Iterator[list[Record]]:
     """Pages of items of ``conversations`` (one listing page of them), many in flight."""
-    ids = [conversation["id"] for conversation in conversations]
-    previous = session.previous_positions(ids)
-    starts = [items_start(conversation_id, previous, plan) for conversation_id in ids]
+    wanted = items_to_read(conversations, plan, session)
     with ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="items") as pool:
-        for items in pool.map(
-            lambda args: conversation_items(client, plan, session, *args), zip(ids, starts)
-        ):
+        for items in pool.map(lambda read: conversation_items(client, plan, session, *read), wanted):
             if items:
                 yield items
 
@@ -60,7 +91,7 @@ def conversation_items(
                 client, ITEMS, plan, session.stats, path=path, params=ORDER_PARAMS,
                 start_params=start_params,
             )
-            for item in page
+            for item in page.records
         ]
     except SpruceNotFound:
         session.stats.record_skipped_conversation(conversation_id)

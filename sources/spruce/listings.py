@@ -1,7 +1,7 @@
 """The list operations the source reads, and one reader for all of them.
 
 A `Listing` names the table, the path, the key of the records in the response envelope
-and how the operation pages; `read_listing` yields one list of records per page and
+and how the operation pages; `read_listing` yields one `ListingPage` per page and
 records, for the completeness check, what ``totalCount`` said next to what was read.
 """
 
@@ -83,6 +83,14 @@ def paginator_for(
     return TokenPaginator(params, start_params)
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """One page's records, and whether the listing said more pages follow."""
+
+    records: list[Record]
+    has_more: bool
+
+
 def read_listing(
     client: SpruceClient,
     listing: Listing,
@@ -91,9 +99,9 @@ def read_listing(
     path: str | None = None,
     params: QueryParams | None = None,
     start_params: QueryParams | None = None,
-) -> Iterator[list[Record]]:
-    """Every page's records; a rejected (expired) token restarts from the first page, at
-    most `settings.LISTING_RESTARTS` times (merge on id removes what is read twice)."""
+) -> Iterator[ListingPage]:
+    """Every page; a rejected (expired) token restarts from the first page, at most
+    `settings.LISTING_RESTARTS` times (merge on id removes what is read twice)."""
     for restart in range(settings.LISTING_RESTARTS + 1):
         try:
             yield from _read_once(client, listing, plan, stats, path, params, start_params)
@@ -112,7 +120,7 @@ def _read_once(
     path: str | None,
     params: QueryParams | None,
     start_params: QueryParams | None,
-) -> Iterator[list[Record]]:
+) -> Iterator[ListingPage]:
     """One pass over a listing; a pass abandoned half-way records no completeness."""
     paginator = paginator_for(listing, plan, params or {}, start_params or {})
     expected: int | None = None
@@ -123,7 +131,7 @@ def _read_once(
             expected = body["totalCount"]
         read += len(records)
         stats.record_page(listing.table, len(records))
-        yield records
+        yield ListingPage(records, bool(body.get("hasMore")))
     if expected is not None:
         stats.record_listing(listing.table, path or listing.path, expected, read)
 

@@ -16,11 +16,20 @@ from sources.spruce.exceptions import ConfigurationError
 from sources.spruce.stats import RunStats
 from sources.spruce.throttle import RateBudget
 
-# ids of changed conversations -> their lastMessageAt as already loaded in the warehouse.
-PreviousPositions = Callable[[Sequence[str]], Mapping[str, datetime]]
+@dataclass(frozen=True)
+class LoadedPosition:
+    """A conversation as the warehouse has it: its ``lastMessageAt``, and when the load
+    that wrote it began (its items were read after that)."""
+
+    last_message_at: datetime
+    loaded_at: datetime
 
 
-def _no_previous_positions(conversation_ids: Sequence[str]) -> Mapping[str, datetime]:
+# ids of listed conversations -> where each already is in the warehouse.
+PreviousPositions = Callable[[Sequence[str]], Mapping[str, LoadedPosition]]
+
+
+def _no_previous_positions(conversation_ids: Sequence[str]) -> Mapping[str, LoadedPosition]:
     return {}
 
 
@@ -30,7 +39,8 @@ class SourcePlan:
 
     lookback: timedelta = settings.DEFAULT_LOOKBACK
     settle: timedelta = settings.DEFAULT_SETTLE
-    first_sync_window: timedelta = settings.DEFAULT_FIRST_SYNC_WINDOW
+    window_conversations: int = settings.DEFAULT_WINDOW_CONVERSATIONS
+    window_duration: timedelta = settings.DEFAULT_WINDOW_DURATION
     concurrency: int = settings.DEFAULT_CONCURRENCY
     page_sizes: Mapping[str, int] = field(default_factory=dict)
     backfill_since: datetime | None = None
@@ -39,10 +49,9 @@ class SourcePlan:
     run_started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     def __post_init__(self) -> None:
-        if self.first_sync_window <= self.lookback:
+        if self.window_conversations < 1:
             raise ConfigurationError(
-                f"first_sync_window ({self.first_sync_window}) must be longer than the"
-                f" lookback ({self.lookback}), or a windowed first sync would not advance."
+                f"window_conversations must be at least 1, got {self.window_conversations}"
             )
         if self.concurrency < 1:
             raise ConfigurationError(f"concurrency must be at least 1, got {self.concurrency}")
@@ -85,8 +94,11 @@ class SyncSession:
     budget: RateBudget = field(default_factory=RateBudget)
     stats: RunStats = field(default_factory=RunStats)
     previous_positions: PreviousPositions = _no_previous_positions
-    # Set by the conversations resource when it stopped at the end of a window.
+    # Set by the conversations resource when it stopped at the end of a window, with the
+    # activity time where the next window of this run lists from (no lookback: what lies
+    # before it was read moments ago, and before the run's settle point).
     more_windows: bool = False
+    resume_from: datetime | None = None
     # Set by the contacts resource after it read the last page of the listing.
     contacts_listing_complete: bool = False
     contacts_listed: int = 0

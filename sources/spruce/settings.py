@@ -33,9 +33,16 @@ DEFAULT_LOOKBACK = timedelta(minutes=10)
 # The cursor never advances past run start minus this: a record stamped in the last two
 # minutes may still be invisible, so the next run must list from before it.
 DEFAULT_SETTLE = timedelta(minutes=2)
-# A first sync is cut into windows of this much `lastMessageAt` history, each committed on
-# its own, so a stop (crash, daily budget) resumes from the last finished window.
-DEFAULT_FIRST_SYNC_WINDOW = timedelta(days=30)
+# A long sync (the first one, a backfill, a run after a long gap) is cut into windows, each
+# loaded and committed on its own, so a stop (crash, daily budget) resumes from the last
+# finished one. A window ends at the first conversations page past either bound: by volume
+# (2,000 conversations, ~40k items at a typical practice: a package of tens of MB, a
+# minute's work when the API is fast) and by time (under a 100-a-minute budget the same
+# volume takes half an hour; five minutes of requests is the most a stop should lose).
+# Each window costs one dlt run (~1 s), so bounds by days of history, which made two years
+# of a small practice into 25 runs, are not used.
+DEFAULT_WINDOW_CONVERSATIONS = 2_000
+DEFAULT_WINDOW_DURATION = timedelta(minutes=5)
 
 # Retries (tenacity): 6 attempts with backoff 0.5 s doubling to at most 30 s, and never
 # more than 5 minutes per request in all: long enough for a deploy's 5xx burst, short
@@ -57,6 +64,11 @@ CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
 WRITE_TIMEOUT_S = 30.0
 POOL_TIMEOUT_S = 60.0
+# An idle connection is dropped after this, below the 5 s idle timeout common to servers
+# (uvicorn, Node): at httpx's default of 5 s, a request sent on a connection the server is
+# closing at that moment failed and was retried after a backoff (seen under rate pacing,
+# where connections idle for seconds).
+KEEPALIVE_EXPIRY_S = 4.0
 
 # Rate-limit windows as Spruce documents them. The simulator can shorten them; a run
 # that talks to it passes the same lengths so that the pacing matches.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ HASH_KEY = "analytics-test-hmac-key-0123456789"
 # Soft deletes and contact deletions before the sync: models must flag and drop them.
 PRACTICE_CHANGES = {"deleted_items": 6, "deleted_contacts": 3, "edited_items": 3}
 # One window for the whole history: windowing is the source's concern, not the models'.
-WHOLE_HISTORY = timedelta(days=3650)
 
 
 @dataclass(frozen=True)
@@ -62,8 +60,7 @@ class Warehouse:
 def sync_options(root: Path, destination: str) -> SyncOptions:
     """Options of a test sync whose every file stays under ``root``."""
     return SyncOptions(destination=destination,  # type: ignore[arg-type]
-                       pipelines_dir=root / "pipelines", duckdb_path=root / "warehouse.duckdb",
-                       first_sync_window=WHOLE_HISTORY)
+                       pipelines_dir=root / "pipelines", duckdb_path=root / "warehouse.duckdb")
 
 
 def build_warehouse(

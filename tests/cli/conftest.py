@@ -98,17 +98,14 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
     return write
 
 
-# One window for the whole history: window splitting is the source's business and is
-# tested there; here each run stays one load, so the CLI tests stay quick.
-ONE_WINDOW = (
-    "profiles:\n  default:\n    first_sync_window: 3650d\n    duckdb_path: spruce_sync.duckdb\n"
-)
+# The default profile of the tests' project folder: the documented defaults.
+DEFAULT_PROFILE = "profiles:\n  default:\n    duckdb_path: spruce_sync.duckdb\n"
 
 
 @pytest.fixture
 def project(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
-    """The test's project folder with a one-window default profile."""
-    write_config(ONE_WINDOW)
+    """The test's project folder with a default profile."""
+    write_config(DEFAULT_PROFILE)
     return tmp_path
 
 

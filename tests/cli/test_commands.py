@@ -105,7 +105,7 @@ def test_the_postgres_profile_loads_and_the_analyst_queries_run_there(
     spruce_sync_process: SpruceSync, simulator: Simulator, postgres_dsn: str, tmp_path: Path
 ) -> None:
     folder = _shipped_config_with(
-        tmp_path, "quick_postgres: {extends: postgres, first_sync_window: 3650d}")
+        tmp_path, "quick_postgres: {extends: postgres}")
     env = {**_env(simulator), "DESTINATION__POSTGRES__CREDENTIALS": with_password(postgres_dsn)}
     result = spruce_sync_process("run", "--profile", "quick_postgres", "--config", str(folder),
                                  env=env)
@@ -146,8 +146,7 @@ def test_the_deidentified_profile_keeps_names_out_of_the_file(
     spruce_sync_process: SpruceSync, simulator: Simulator, tmp_path: Path,
     hash_key: str | None, exit_code: int,
 ) -> None:  # fmt: skip
-    folder = _shipped_config_with(tmp_path, "quick_deid: {extends: deidentified, "
-                                            "first_sync_window: 3650d}")
+    folder = _shipped_config_with(tmp_path, "quick_deid: {extends: deidentified}")
     env = {**_env(simulator), **({"SOURCES__SPRUCE__PHI_HASH_KEY": hash_key} if hash_key else {})}
     result = spruce_sync_process("run", "--profile", "quick_deid", "--config", str(folder),
                                  "--json", env=env)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator import FaultSettings
-from tests.cli.conftest import COMMAND_TIMEOUT_S, ONE_WINDOW, SpruceSync, assert_no_leak
+from tests.cli.conftest import COMMAND_TIMEOUT_S, DEFAULT_PROFILE, SpruceSync, assert_no_leak
 from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 
 # Every request of the simulator takes this long, so that a run is still extracting
@@ -43,7 +43,7 @@ def test_sigterm_stops_a_run_with_exit_code_130(
 ) -> None:
     simulator = simulator_factory(faults=FaultSettings(latency_seconds=SLOW_REQUEST_S))
     (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "spruce-sync.yaml").write_text(ONE_WINDOW, encoding="utf-8")
+    (tmp_path / "config" / "spruce-sync.yaml").write_text(DEFAULT_PROFILE, encoding="utf-8")
     env = {**os.environ, "SOURCES__SPRUCE__API_TOKEN": TEST_TOKEN,
            "SOURCES__SPRUCE__BASE_URL": simulator.base_url}
     process = subprocess.Popen(

@@ -13,7 +13,6 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,6 @@ from tests.reliability.warehouse import (
 # Distinctive, so that a hit in a scan can only be this token.
 API_TOKEN = f"rel-token-{secrets.token_hex(12)}"
 TINY = SimulatorSettings(seed=11, scale="tiny", tokens=(API_TOKEN,))
-# One window for the whole tiny history: the windowing has its own tests (issue 3).
-ONE_WINDOW = timedelta(days=36_500)
 # Not the default ``spruce.duckdb``: a file named like the dataset makes DuckDB's
 # references ambiguous (catalog "spruce" vs schema "spruce"); reported to the lead.
 DUCKDB_FILE = "warehouse.duckdb"
@@ -59,12 +56,11 @@ class SyncHarness:
     defaults: dict[str, Any] = field(default_factory=dict)
 
     def options(self, **overrides: Any) -> SyncOptions:
-        """The harness's options (its folders, one window), changed by ``overrides``."""
+        """The harness's options (its folders), changed by ``overrides``."""
         base = SyncOptions(
             destination=self.destination,  # type: ignore[arg-type]
             pipelines_dir=self.root / "pipelines",
             duckdb_path=self.root / DUCKDB_FILE,
-            first_sync_window=ONE_WINDOW,
         )
         return replace(base, **{**self.defaults, **overrides})
 
@@ -121,7 +117,6 @@ class SyncHarness:
             "destination": options.destination,
             "duckdb_path": str(options.duckdb_path),
             "pipelines_dir": str(options.pipelines_dir),
-            "first_sync_window": f"{ONE_WINDOW.days}d",
             "settle": f"{int(options.settle.total_seconds())}s",
             "page_sizes": dict(options.page_sizes),
         }

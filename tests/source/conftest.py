@@ -4,7 +4,6 @@ PostgreSQL database), the options of a run into it, and a reader of what was loa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from tests.source.warehouse_reader import WarehouseReader
 
 # A first-sync window longer than the simulator's history: one window per run, so the
 # tests stay fast; windowing itself has its own test with a short window.
-WHOLE_HISTORY = timedelta(days=3650)
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -41,7 +39,6 @@ def options(destination: str, tmp_path: Path) -> SyncOptions:
         destination=destination,  # type: ignore[arg-type]
         pipelines_dir=tmp_path / "pipelines",
         duckdb_path=tmp_path / "warehouse.duckdb",
-        first_sync_window=WHOLE_HISTORY,
     )
 
 
@@ -51,7 +48,6 @@ def duckdb_options(tmp_path: Path) -> SyncOptions:
     return SyncOptions(
         pipelines_dir=tmp_path / "pipelines",
         duckdb_path=tmp_path / "warehouse.duckdb",
-        first_sync_window=WHOLE_HISTORY,
     )
 
 

@@ -3,6 +3,8 @@ schema contracts and the PHI policy (DuckDB; the destination does not change the
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -22,19 +24,29 @@ from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 from tests.source.test_sync_bar import assert_equals_ground_truth, sync
 from tests.source.warehouse_reader import WarehouseReader
 
-QUARTER = timedelta(days=90)
+# Windows of one 50-conversation page each: a small organization's first sync takes four.
+PAGED_WINDOWS = {"window_conversations": 50, "page_sizes": {"ListConversations": 50}}
 
 
 def test_a_first_sync_runs_in_windows_each_committed_on_its_own(
     simulator: Simulator, duckdb_options: SyncOptions, duckdb_warehouse: WarehouseReader
 ) -> None:
-    summary = sync(simulator, replace(duckdb_options, first_sync_window=QUARTER))
+    summary = sync(simulator, replace(duckdb_options, **PAGED_WINDOWS))
 
     assert summary.windows > 2
     assert len(summary.load_ids) == summary.windows
     loads = duckdb_warehouse.query("SELECT load_id FROM {_dlt_loads} WHERE status = 0")
     assert {load_id for (load_id,) in loads} == set(summary.load_ids)
     assert_equals_ground_truth(duckdb_warehouse, simulator)
+    # Each window lists on from where the last one stopped, and the conversation at the
+    # boundary, listed twice, has its items read once.
+    truth = simulator.ground_truth()
+    requests = simulator.counters().by_operation
+    items = Counter(item["conversationId"] for item in truth["conversation_items"])
+    item_pages = sum(max(1, math.ceil(items[c["id"]] / 200)) for c in truth["conversations"])
+    assert requests["ConversationItems"] == item_pages
+    pages = math.ceil(len(truth["conversations"]) / 50)
+    assert pages <= requests["ListConversations"] <= pages + summary.windows - 1
 
 
 def test_a_first_sync_stopped_half_way_resumes_from_the_last_finished_window(
@@ -46,7 +58,7 @@ def test_a_first_sync_stopped_half_way_resumes_from_the_last_finished_window(
         tokens=(revoked, TEST_TOKEN),
         faults=FaultSettings(revoke_after=80, revoke_token=revoked),
     )
-    options = replace(duckdb_options, first_sync_window=QUARTER)
+    options = replace(duckdb_options, **PAGED_WINDOWS)
     with pytest.raises(SpruceAuthError):
         run_sync(options, api_token=revoked, base_url=simulator.base_url)
     cursor = pipeline_status(options).resources[1].cursor
@@ -243,7 +255,7 @@ def test_a_daily_budget_too_small_stops_cleanly_with_progress_kept(
     duckdb_warehouse: WarehouseReader,
 ) -> None:
     simulator = simulator_factory(rate_limit=RateLimitSettings(limit=10_000, daily_limit=150))
-    options = replace(duckdb_options, first_sync_window=QUARTER)
+    options = replace(duckdb_options, **PAGED_WINDOWS)
 
     with pytest.raises(RateBudgetExhausted) as stopped:
         sync(simulator, options)
