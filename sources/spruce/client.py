@@ -139,7 +139,10 @@ class SpruceClient:
                 connect=settings.CONNECT_TIMEOUT_S, read=settings.READ_TIMEOUT_S,
                 write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
             ),
-            limits=httpx.Limits(max_connections=max_connections + 2),
+            limits=httpx.Limits(
+                max_connections=max_connections + 2,
+                keepalive_expiry=settings.KEEPALIVE_EXPIRY_S,
+            ),
             transport=transport,
             follow_redirects=False,
         )
