@@ -25,6 +25,10 @@ from sources.spruce.exceptions import ConfigurationError
 # fail every query with "Ambiguous reference to catalog or schema".
 DEFAULT_DUCKDB_FILE = "spruce_sync.duckdb"
 LOADER_FILE_FORMATS = {"duckdb": "parquet", "postgres": "insert_values"}
+# DuckDB's buffer pool defaults to 80% of the machine's memory, and a connection held for a
+# whole run keeps what it cached: a fixed limit keeps a sync's memory flat however large
+# the warehouse grows (DuckDB spills to a temporary folder beside the file beyond it).
+DUCKDB_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def open_duckdb(path: Path) -> Any:
     import duckdb
 
     try:
-        return duckdb.connect(str(path))
+        return duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     except duckdb.Error as error:
         first_line = (str(error).strip().splitlines() or [""])[0]
         raise DestinationUnreachable(
