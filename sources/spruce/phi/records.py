@@ -101,18 +101,29 @@ def apply_rules(node: Any, tree: RuleTree, key: bytes) -> None:
             _APPLY[rule](node, name, key)
 
 
+@lru_cache(maxsize=8192)
+def _is_signed_url(key: str) -> bool:
+    return _snake(key) == _SIGNED_URL
+
+
 def protect_signed_urls(node: Any, handling: SignedUrlHandling) -> None:
-    """Signed URLs expire: keep only their path without the signature, or nothing."""
+    """Signed URLs expire: keep only their path without the signature, or nothing.
+
+    Every record of every table passes here, so the walk descends only into containers
+    (a profile of a first sync had a fifth of the extract step in this function)."""
     if isinstance(node, list):
         for element in node:
-            protect_signed_urls(element, handling)
+            if isinstance(element, (dict, list)):
+                protect_signed_urls(element, handling)
         return
     if not isinstance(node, dict):
         return
-    for name in list(node):
-        if _snake(name) != _SIGNED_URL:
-            protect_signed_urls(node[name], handling)
-        elif handling == "drop":
+    signed = [name for name in node if _is_signed_url(name)]
+    for name, value in node.items():
+        if isinstance(value, (dict, list)) and name not in signed:
+            protect_signed_urls(value, handling)
+    for name in signed:
+        if handling == "drop":
             del node[name]
         else:
             node[name] = _stripped(node[name])
@@ -159,7 +170,9 @@ class RecordProtector:
         """Protect one record of ``resource`` in place."""
         if resource == "webhook_events" and isinstance(record.get("data"), str):
             self._protect_event_data(record)
-        apply_rules(record, self._trees.get(resource, {}), self._key)
+        tree = self._trees.get(resource)
+        if tree:
+            apply_rules(record, tree, self._key)
         protect_signed_urls(record, self._policy.signed_urls)
 
     def _protect_event_data(self, event: dict[str, Any]) -> None:
