@@ -45,7 +45,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale",
         default=None,
-        help="every scenario at this simulator scale (tiny, small, demo, medium, large)",
+        help="every scenario at this simulator scale (tiny, small, demo, medium, million, large)",
     )
     parser.add_argument(
         "--ours-window-conversations",

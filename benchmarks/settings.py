@@ -72,9 +72,10 @@ GOAL_INCREMENTAL_EXCESS = 0.05
 QUICK_SCALE = "tiny"
 RATE_LIMITED_SCALE = "small"
 LATENCY_SCALE = "demo"
-# "large" (2M items) would take ~25 min per pipeline here, the simulator serving ~300
-# requests/s and ours ~1.5k records/s: medium (200k items) is the largest that fits.
-CPU_SCALE = "medium"
+# The issue asks for at least a million items: "million" (1.01M items in 50k
+# conversations). It alone takes ~15 min here, the baseline ~2.5k records/s most of it, so
+# the suite passes the issue's 15-minute box; "large" (2M items) would double that.
+CPU_SCALE = "million"
 INCREMENTAL_SCALE = "small"
 SEED = 7
 # Scenario 5: about 1% of conversations change between two runs.

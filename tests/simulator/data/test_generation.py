@@ -71,7 +71,7 @@ def test_small_scale_sizes(small_org: SimulatedOrganization) -> None:
 
 
 def test_unknown_scale_says_which_exist() -> None:
-    with pytest.raises(ValueError, match="tiny, small, demo, medium, large"):
+    with pytest.raises(ValueError, match="tiny, small, demo, medium, million, large"):
         SimulatedOrganization(1, "huge")
 
 
