@@ -103,9 +103,13 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
     state = dlt.current.resource_state()
     cursor = read_cursor(state)
     scan = ConversationScan(plan_window(cursor, plan, session.resume_from))
+    if session.first_sync is None:
+        session.first_sync = cursor is None
+    session.boundary, session.resume_boundary = session.resume_boundary, {}
     yield from scan.pages(client, plan, session.stats)
     session.more_windows = scan.stopped_at_bound
     session.resume_from = scan.newest if scan.stopped_at_bound else None
+    session.resume_boundary = dict(scan.at_newest) if scan.stopped_at_bound else {}
     if scan.window.moves_cursor:
         write_cursor(state, advance_cursor(cursor, scan.newest, plan))
 

@@ -32,6 +32,8 @@ class ConversationScan:
     read: int = 0
     # True when the window ended at its volume bound with more of the listing to read.
     stopped_at_bound: bool = False
+    # The conversations read at ``newest`` (id -> that time): where the next window starts.
+    at_newest: dict[str, datetime] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     def pages(
@@ -73,9 +75,17 @@ class ConversationScan:
             if moment is not None:
                 if end is not None and moment >= end:
                     break
-                self.newest = moment if self.newest is None else max(self.newest, moment)
+                self._note_activity(record, moment)
             inside.append(record)
         return inside
+
+
+    def _note_activity(self, record: Record, moment: datetime) -> None:
+        if self.newest is None or moment > self.newest:
+            self.newest = moment
+            self.at_newest = {}
+        if moment == self.newest and isinstance(record.get("id"), str):
+            self.at_newest[record["id"]] = moment
 
 
 def _activity(record: Record) -> datetime | None:

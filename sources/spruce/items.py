@@ -36,7 +36,8 @@ def items_start(
 
 
 def already_read(
-    conversation: Record, previous: Mapping[str, LoadedPosition], plan: SourcePlan
+    conversation: Record, previous: Mapping[str, LoadedPosition], plan: SourcePlan,
+    session: SyncSession,
 ) -> bool:
     """Whether this listing shows the conversation as it was when its items were read,
     late enough that the lookback has nothing left to catch.
@@ -44,25 +45,50 @@ def already_read(
     The lookback lists the conversations active just before the cursor again, and re-reads
     items created up to ``lookback`` before each one's ``lastMessageAt``, for items that
     appear late. When that time has not moved and the items were read more than
-    ``lookback`` after it, every such item was already visible then.
+    ``lookback`` after it, every such item was already visible then. A window also lists
+    again the conversations where the last one stopped (``session.boundary``).
     """
-    known = previous.get(conversation["id"])
     listed = conversation.get("lastMessageAt")
-    if known is None or plan.is_backfill or not isinstance(listed, str):
+    if plan.is_backfill or not isinstance(listed, str):
         return False
-    unchanged = parse_timestamp(listed) == known.last_message_at
-    return unchanged and known.loaded_at - known.last_message_at >= plan.lookback
+    moment = parse_timestamp(listed)
+    if session.boundary.get(conversation["id"]) == moment:
+        return True
+    known = previous.get(conversation["id"])
+    if known is None or moment != known.last_message_at:
+        return False
+    return known.loaded_at - known.last_message_at >= plan.lookback
+
+
+def positions_before_run(
+    conversation_ids: list[str], plan: SourcePlan, session: SyncSession
+) -> dict[str, LoadedPosition]:
+    """Where the warehouse had these conversations before this run.
+
+    Rows this run loaded are left out: a webhook event can write a conversation whose
+    items no listing has read yet, and its ``lastMessageAt`` is no place to resume from.
+    A first sync looks nothing up (the warehouse holds nothing worth a query per page).
+    """
+    if session.first_sync:
+        return {}
+    found = session.previous_positions(conversation_ids)
+    return {
+        conversation_id: position
+        for conversation_id, position in found.items()
+        if position.loaded_at < plan.run_started_at
+    }
 
 
 def items_to_read(
     conversations: list[Record], plan: SourcePlan, session: SyncSession
 ) -> list[ItemsRead]:
     """The conversations of one listing page whose items this window must read."""
-    previous = session.previous_positions([conversation["id"] for conversation in conversations])
+    previous = positions_before_run([conversation["id"] for conversation in conversations],
+                                    plan, session)  # fmt: skip
     return [
         (conversation["id"], items_start(conversation["id"], previous, plan))
         for conversation in conversations
-        if not already_read(conversation, previous, plan)
+        if not already_read(conversation, previous, plan, session)
     ]
 
 

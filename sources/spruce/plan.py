@@ -99,6 +99,15 @@ class SyncSession:
     # before it was read moments ago, and before the run's settle point).
     more_windows: bool = False
     resume_from: datetime | None = None
+    # The conversations at ``resume_from`` (id -> lastMessageAt), whose items the last
+    # window read: the next window lists them again and need not read them again. Handed
+    # from ``resume_boundary`` to ``boundary`` when that next window starts, not before:
+    # the items of the last window's last page are read after its listing ended.
+    resume_boundary: dict[str, datetime] = field(default_factory=dict)
+    boundary: dict[str, datetime] = field(default_factory=dict)
+    # Whether this run began without a cursor: nothing of the warehouse is then worth
+    # looking up for where a conversation's items resume.
+    first_sync: bool | None = None
     # Set by the contacts resource after it read the last page of the listing.
     contacts_listing_complete: bool = False
     contacts_listed: int = 0
