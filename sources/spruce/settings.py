@@ -77,10 +77,34 @@ DAILY_RATE_WINDOW_S = 86_400.0
 DEFAULT_RESERVE_SHARE = 0.2
 DEFAULT_CONCURRENCY = 8
 # While a probe request is out (first request, or first after a window reset), the
-# others poll this often for what it learns instead of spending blind.
-PROBE_POLL_S = 0.02
+# others poll this often for what it learns instead of spending blind: a few milliseconds,
+# since the whole window waits on that answer (it arrives in one round trip).
+PROBE_POLL_S = 0.005
 # ...but not for longer than this: a probe stuck on a slow read must not stall the run.
 PROBE_PATIENCE_S = 5.0
+# The last requests of each window are paced up to its latest possible end rather than
+# sent at once: they are how a reset earlier than expected is seen. 5% of the limit (3 of
+# 60, 5 of 100), at least 3: few enough that a window ending early wastes little, enough to
+# cut the span where the next reset can come into four or more.
+RATE_TAIL_SHARE = 0.05
+RATE_TAIL_MIN = 3
+# Once a reset has been seen, the tail is packed into the span where the next one can come
+# (how long before the answer showing it the previous request left), and never less than
+# the window's last 5%: 3 s of Spruce's 60, so a reset is seen within about a second.
+RATE_TAIL_SPAN_SHARE = 0.05
+# ...widened by this many round trips: the first tail answer releases what the others left
+# unspent, and that must go out (a few rounds of the concurrency) and land before the reset.
+RATE_TAIL_ROUND_TRIPS = 4
+# The others' rate in a window is counted over at least a tenth of it, so that one early
+# request of a neighbour does not read as a flood.
+RATE_SAMPLE_FLOOR_SHARE = 0.1
+# Until the others are seen spending, they are assumed able to spend this share of each
+# window, evenly: it is kept back from the burst at a window's start and released as answers
+# show it unspent, so an unseen neighbour is neither raced to zero nor starved.
+RATE_OTHERS_PRIOR_SHARE = 0.25
+# The round trip used for the margin is the slowest recent one, forgotten by this factor
+# at each answer: one slow answer widens the margin for a few dozen requests, not for ever.
+ROUND_TRIP_DECAY = 0.9
 
 # Headers that drive the throttle (a missing one means "not limited" on that dimension).
 HEADER_LIMIT = "s-ratelimit-limit"

@@ -2,17 +2,29 @@
 
 Spruce sends ``s-ratelimit-limit``/``-remaining`` (a 60-second window) and a daily pair on
 some responses, but no reset time; every integration of the practice draws on the same
-budget. The limiter therefore:
+budget. What matters is how long the work takes against the time the budget needs for it,
+and that no request is throttled. The limiter therefore:
 
-- keeps, per dimension, an estimate of what remains: the last remaining seen, minus our
-  own requests sent since (so concurrent requests are counted before they land);
-- never sends when that estimate would dip into the reserve left for the practice's other
-  integrations (``reserve_share`` of the limit), so it never sends at remaining 0;
-- paces the sends so that the usable rest of the window is spread evenly over the time
-  left in it; a neighbour that spends the same budget lowers the remaining faster than we
-  do, which stretches the pacing at once;
-- learns where a window starts when the remaining goes *up* (a reset), and assumes a
-  reset one window after the last one it knows of;
+- keeps, per dimension, an estimate of what remains: the lowest remaining answered, minus
+  our own requests sent since (so concurrent requests are counted before they land);
+- keeps back, beyond the reserve left for the practice's other integrations
+  (``reserve_share`` of the limit, never dipped into), what those others may have spent
+  since the freshest answer until the next request lands, and their share of the time left
+  in the window, at the rate they were seen spending (a prior share until they are seen):
+  so it never sends at remaining 0, and a neighbour spending evenly is not starved;
+- sends the rest at once, except a small tail paced up to the window's latest possible
+  end: each answer there shows whether the others spent what was kept for them (if not,
+  it is released) and whether the window has reset early. The first window's start is
+  unknown, so its tail spreads over the time left; once a reset has been seen, the tail
+  is packed into the span where the next one can come, so it is seen within a fraction of
+  a second and the next burst follows;
+- pairs each answer with its request (by the thread that acquired), so that a reset is
+  recognised only when an answer shows more than the lowest remaining known when its
+  request left (answers overtaking each other are not resets), and answers to requests
+  sent before the current window opened are left out;
+- takes a window's start to be when the answer showing it arrived, an upper bound, so that
+  "one window after it" is a moment the window must have reset, whatever rule aligns
+  Spruce's windows; then one probe goes out, and the burst follows its answer;
 - raises ``RateBudgetExhausted`` when the daily budget reaches the reserve, with the time
   it expects the budget to refill, instead of sleeping for hours.
 
@@ -27,6 +39,7 @@ import logging
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -56,6 +69,23 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """What one dimension knew when a request left: its window, and the lowest remaining."""
+
+    epoch: int
+    lowest: int | None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One request between `acquire` and its answer."""
+
+    sent_at: float
+    minute: Mark
+    daily: Mark
+
+
 @dataclass
 class WindowBudget:
     """What is known about one rate-limit dimension (the minute window or the day)."""
@@ -64,13 +94,29 @@ class WindowBudget:
     reserve_share: float
     limit: int | None = None
     estimate: int | None = None  # remaining, minus our sends not yet reflected
-    anchor: float | None = None  # when the current window is believed to have started
+    anchor: float | None = None  # latest moment the current window can have started
     last_seen: int | None = None
+    lowest: int | None = None  # lowest remaining answered in this window
+    ours: int = 0  # our answers counted in this window
+    info_sent: float | None = None  # when the request of the freshest answer left
+    others_last_rate: float = 0.0  # requests a second the others spent in the last window
+    # how late the anchor may be, from the last reset seen between two answers
+    phase_error: float | None = None
+    epoch: int = 0  # counts windows; an answer to a request of an older one may straddle
 
     @property
     def reserve(self) -> int:
         """Requests left untouched for the practice's other integrations."""
         return math.ceil((self.limit or 0) * self.reserve_share)
+
+    @property
+    def end(self) -> float | None:
+        """The moment the current window must have reset by; None when not known."""
+        return None if self.anchor is None else self.anchor + self.length
+
+    def mark(self) -> Mark:
+        """What a request leaving now takes with it, to judge its answer by."""
+        return Mark(self.epoch, self.lowest)
 
     def usable(self) -> int | None:
         """Requests we may still send in this window; None when not limited or not known."""
@@ -78,24 +124,83 @@ class WindowBudget:
             return None
         return self.estimate - self.reserve
 
-    def roll_over(self, now: float) -> None:
-        """Forget the estimate once the window must have reset, so one probe may go out."""
-        if self.anchor is not None and now >= self.anchor + self.length:
-            self.anchor = None
-            self.estimate = None
-            self.last_seen = None
+    def others_seen(self, in_flight: int) -> int:
+        """What the others spent in this window: at least this (all of ours may have landed)."""
+        if self.limit is None or self.lowest is None:
+            return 0
+        return max(0, self.limit - self.lowest - self.ours - in_flight)
 
-    def observe(self, limit: int, remaining: int, now: float, others_in_flight: int) -> None:
-        """Take in a response's headers; ``others_in_flight`` are sends it cannot reflect."""
-        rose = self.last_seen is not None and remaining > self.last_seen + others_in_flight
-        fresh = remaining - others_in_flight
-        if self.anchor is None or rose:
-            self.anchor = now
-            self.estimate = fresh
-        else:
-            self.estimate = fresh if self.estimate is None else min(self.estimate, fresh)
+    def others_rate(self, in_flight: int) -> float:
+        """Requests a second the others spend: the faster of the last window and this one.
+
+        This window's figure is what they had spent by the freshest answer, over the time
+        from the window's latest possible start to the earliest moment that answer can
+        reflect, so it errs high; a floor on that time keeps one early request from reading
+        as a flood.
+        """
+        return max(self.others_last_rate, self._rate_in_window(in_flight))
+
+    def _rate_in_window(self, in_flight: int) -> float:
+        if self.anchor is None:
+            return 0.0
+        informed_at = self.anchor if self.info_sent is None else self.info_sent
+        elapsed = max(informed_at - self.anchor, self.length * settings.RATE_SAMPLE_FLOOR_SHARE)
+        return self.others_seen(in_flight) / elapsed
+
+    def roll_over(self, now: float, in_flight: int) -> None:
+        """Forget the estimate once the window must have reset, so one probe may go out."""
+        end = self.end
+        if end is not None and now >= end:
+            self._close(in_flight)
+            # the lowest is kept: an answer above it shows the reset, and when it came
+            self.anchor = self.estimate = None
+            self.epoch += 1
+
+    def observe(
+        self, limit: int, remaining: int, now: float, others_in_flight: int, sent_at: float,
+        mark: Mark,
+    ) -> None:
+        """Take in a response's headers; ``others_in_flight`` are sends it cannot reflect,
+        ``sent_at`` and ``mark`` when and with what knowledge its request left.
+
+        A reset is certain when an answer shows more than the lowest remaining known when
+        its request left: that request was admitted after the lowest one's. An answer to a
+        request sent before the current window opened is left out unless it shows such a
+        reset (then it counts in the current window); otherwise it is the old window's,
+        and the estimate already counted it as in flight.
+        """
         self.limit = limit
         self.last_seen = remaining
+        newer = mark.lowest is not None and remaining > mark.lowest
+        current = mark.epoch == self.epoch
+        if not (current or newer):
+            return
+        if self.anchor is None or self.estimate is None or (newer and current):
+            self._open(now, remaining - others_in_flight, newer, others_in_flight)
+        self.lowest = remaining if self.lowest is None else min(self.lowest, remaining)
+        # The lowest answered reflects every request of ours admitted before it; counting
+        # all those still out as not reflected errs low, and is exact once they are in.
+        self.estimate = self.lowest - others_in_flight
+        self.ours += 1
+        self.info_sent = sent_at if self.info_sent is None else max(self.info_sent, sent_at)
+
+    def _open(self, now: float, fresh: int, rose: bool, others_in_flight: int) -> None:
+        """Start a new window at ``now``; a reset seen between two answers fixes the phase."""
+        if rose:
+            self._close(others_in_flight)
+            self.epoch += 1  # the requests still out left in the old window
+            # the reset came after the latest request answered in the old window left
+            self.phase_error = None if self.info_sent is None else now - self.info_sent
+        self.anchor = now
+        self.estimate = fresh
+        self.lowest = None
+        self.ours = 0
+
+    def _close(self, in_flight: int) -> None:
+        """Remember how fast the others spent in the window that ends (once: a reset seen
+        after a roll-over finds it closed already)."""
+        if self.anchor is not None:
+            self.others_last_rate = self._rate_in_window(in_flight)
 
 
 @dataclass
@@ -114,6 +219,8 @@ class RateBudget:
     last_send: float | None = field(init=False, default=None)
     waited_seconds: float = field(init=False, default=0.0)
     informed: bool = field(init=False, default=False)  # any response seen yet
+    round_trip: float = field(init=False, default=0.0)  # recent send-to-answer time
+    _tickets: dict[int, deque[Ticket]] = field(init=False, default_factory=dict)  # by thread
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -142,18 +249,18 @@ class RateBudget:
     def release(self) -> None:
         """Count a request that ended without headers (a transport error)."""
         with self._lock:
-            self.in_flight = max(0, self.in_flight - 1)
+            self._answered(self.clock())
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take in the rate-limit headers of a response to a request from `acquire`."""
         with self._lock:
-            self.in_flight = max(0, self.in_flight - 1)
-            self.informed = True
             now = self.clock()
-            self._observe_dimension(self.minute, headers, now, settings.HEADER_LIMIT,
-                                    settings.HEADER_REMAINING)
-            self._observe_dimension(self.daily, headers, now, settings.HEADER_DAILY_LIMIT,
-                                    settings.HEADER_DAILY_REMAINING)
+            ticket = self._answered(now)
+            self.informed = True
+            self._observe_dimension(self.minute, ticket.minute, headers, now, ticket.sent_at,
+                                    (settings.HEADER_LIMIT, settings.HEADER_REMAINING))
+            self._observe_dimension(self.daily, ticket.daily, headers, now, ticket.sent_at,
+                                    (settings.HEADER_DAILY_LIMIT, settings.HEADER_DAILY_REMAINING))
 
     def snapshot(self) -> dict[str, int | None]:
         """The limits and remaining counts last seen (for `check` and logs)."""
@@ -165,22 +272,41 @@ class RateBudget:
                 "daily_remaining": self.daily.last_seen,
             }
 
+    def _answered(self, now: float) -> Ticket:
+        """Count one request as no longer in flight; returns the ticket it left with.
+
+        The client answers on the thread that acquired, so a thread's tickets, oldest
+        first, pair each answer with its request exactly.
+        """
+        self.in_flight = max(0, self.in_flight - 1)
+        queue = self._tickets.get(threading.get_ident())
+        ticket = queue.popleft() if queue else self._ticket(now)
+        if queue is not None and not queue:
+            del self._tickets[threading.get_ident()]
+        self.round_trip = max(now - ticket.sent_at, self.round_trip * settings.ROUND_TRIP_DECAY)
+        return ticket
+
+    def _ticket(self, now: float) -> Ticket:
+        """A request leaving now (or an answer with no request on record: taken as fresh)."""
+        return Ticket(now, self.minute.mark(), self.daily.mark())
+
     def _observe_dimension(
-        self, budget: WindowBudget, headers: Mapping[str, str], now: float, limit_name: str,
-        remaining_name: str,
+        self, budget: WindowBudget, mark: Mark, headers: Mapping[str, str], now: float,
+        sent_at: float, names: tuple[str, str],
     ) -> None:
-        limit = _header_int(headers, limit_name)
-        remaining = _header_int(headers, remaining_name)
+        """``names`` are the dimension's limit and remaining headers."""
+        limit = _header_int(headers, names[0])
+        remaining = _header_int(headers, names[1])
         if limit is not None and remaining is not None:
-            budget.observe(limit, remaining, now, self.in_flight)
+            budget.observe(limit, remaining, now, self.in_flight, sent_at, mark)
         elif budget.estimate is not None:
             budget.estimate += 1  # this request did not count on this dimension
 
     def _delay_before_send(self, now: float) -> float:
-        self.minute.roll_over(now)
-        self.daily.roll_over(now)
+        self.minute.roll_over(now, self.in_flight)
+        self.daily.roll_over(now, self.in_flight)
         self._check_daily(now)
-        return max(self._gate_delay(self.minute, now), self._pace_delay(now))
+        return self._minute_delay(now)
 
     def _check_daily(self, now: float) -> None:
         usable = self.daily.usable()
@@ -195,15 +321,16 @@ class RateBudget:
             resume_at=resume_at,
         )
 
-    def _gate_delay(self, budget: WindowBudget, now: float) -> float:
-        """Seconds until the window may have room again; 0 when a send may go now."""
-        if self._probe_out(budget, now):
+    def _minute_delay(self, now: float) -> float:
+        """Seconds before the next send: none in a burst, a pace in the tail, or a wait."""
+        if self._probe_out(self.minute, now):
             return settings.PROBE_POLL_S  # a probe is out: wait for what it learns
-        usable = budget.usable()
-        if usable is None or usable > 0:
+        spendable = self._spendable(now)
+        if spendable is None or spendable > self._tail_size():
             return 0.0
-        anchor = budget.anchor if budget.anchor is not None else now
-        return max(anchor + budget.length - now, 0.001 * budget.length)
+        if spendable <= 0:
+            return self._wait_for_news(now)
+        return self._tail_delay(now, spendable)
 
     def _probe_out(self, budget: WindowBudget, now: float) -> bool:
         """A request is out while nothing is known (first request, or a new window)."""
@@ -211,18 +338,70 @@ class RateBudget:
         recent = self.last_send is not None and now - self.last_send < settings.PROBE_PATIENCE_S
         return blind and self.in_flight > 0 and recent
 
-    def _pace_delay(self, now: float) -> float:
-        """Spread what is usable in the window evenly over the time left in it."""
+    def _spendable(self, now: float) -> int | None:
+        """Requests that may go in this window; None when the window does not limit us.
+
+        Beyond the reserve, it keeps back what the others may have spent since the freshest
+        answer (until the next request lands), and their last window's share of the time
+        left, so that a neighbour spending evenly is neither starved nor raced to zero.
+        """
         usable = self.minute.usable()
-        if usable is None or usable <= 0 or self.last_send is None or self.minute.anchor is None:
-            return 0.0
-        time_left = self.minute.anchor + self.minute.length - now
-        interval = max(time_left, 0.0) / usable
-        return self.last_send + interval - now
+        if usable is None or self.minute.end is None or self.minute.limit is None:
+            return usable
+        return usable - self._kept_for_others(now, self.minute.end, self.minute.limit)
+
+    def _kept_for_others(self, now: float, end: float, limit: int) -> int:
+        """The others' requests that may have landed unseen, and their share of what is left.
+
+        Until the others are seen spending, they are assumed to spend a prior share evenly.
+        A fraction of a request unseen counts whole: at the last few, one is a throttle.
+        """
+        budget = self.minute
+        prior = limit * settings.RATE_OTHERS_PRIOR_SHARE / budget.length
+        informed_at = now if budget.info_sent is None else budget.info_sent
+        rate = max(prior, budget.others_rate(self.in_flight))
+        unseen = rate * (now - informed_at + self.round_trip)
+        ahead = max(prior, budget.others_last_rate) * max(end - now, 0.0)
+        return math.ceil(unseen) + math.floor(ahead)
+
+    def _tail_size(self) -> int:
+        """Requests of each window kept to be paced up to its end rather than sent at once."""
+        share = math.ceil((self.minute.limit or 0) * settings.RATE_TAIL_SHARE)
+        return max(settings.RATE_TAIL_MIN, share)
+
+    def _tail_delay(self, now: float, spendable: int) -> float:
+        """Spread the tail evenly up to the window's end.
+
+        While the window's start is unknown, the tail spreads over all the time left, so a
+        reset is seen at most one interval late; once a reset has been seen, only over the
+        span it may come in: a tail interval narrows it each window, to the last moments.
+        """
+        end, error = self.minute.end, self.minute.phase_error
+        assert end is not None
+        start = self.last_send if self.last_send is not None else now
+        if error is not None:
+            span = max(error, self.minute.length * settings.RATE_TAIL_SPAN_SHARE)
+            # round trips more: the first tail answer releases what the others left
+            # unspent, and those requests must go out and land before the reset
+            start = max(start, end - span - settings.RATE_TAIL_ROUND_TRIPS * self.round_trip)
+        # spendable + 1 gaps: the last tail request goes before the end, not with the probe
+        return start + max(end - start, 0.0) / (spendable + 1) - now
+
+    def _wait_for_news(self, now: float) -> float:
+        """Wait for the window's end, or for an answer still out (it may show a reset).
+
+        Nothing else can free budget: what is kept for the others since the freshest answer
+        does not shrink while no answer comes.
+        """
+        end = self.minute.end
+        assert end is not None
+        wait = max(end - now, 0.001 * self.minute.length)
+        return min(wait, settings.PROBE_POLL_S) if self.in_flight else wait
 
     def _count_send(self, now: float) -> None:
         self.in_flight += 1
         self.last_send = now
+        self._tickets.setdefault(threading.get_ident(), deque()).append(self._ticket(now))
         for budget in (self.minute, self.daily):
             if budget.estimate is not None:
                 budget.estimate -= 1

@@ -38,11 +38,15 @@ class FixedWindowOrganization:
     neighbour_spent_until: float = 0.0
     sent: list[float] = field(default_factory=list)
     refused: int = 0
+    neighbour_sent: list[float] = field(default_factory=list)
+    neighbour_refused: int = 0
 
     def request(self) -> dict[str, str]:
         """Answer one of our requests: its headers; counts a refusal when exhausted."""
-        self._roll()
-        self._neighbour_catches_up()
+        while self.clock.now - self.window_start >= self.window:  # windows passed since
+            self._neighbour_catches_up(self.window_start + self.window)
+            self._roll()
+        self._neighbour_catches_up(self.clock.now)
         if self.used >= self.limit:
             self.refused += 1
         else:
@@ -52,23 +56,34 @@ class FixedWindowOrganization:
                 "s-ratelimit-remaining": str(self.limit - self.used)}  # fmt: skip
 
     def _roll(self) -> None:
-        if self.clock.now - self.window_start >= self.window:
-            self.window_start += (self.clock.now - self.window_start) // self.window * self.window
-            self.used = 0
-            self.neighbour_spent_until = self.window_start
+        """Open the next window (one at a time, so the neighbour spends in each)."""
+        self.window_start += self.window
+        self.used = 0
+        self.neighbour_spent_until = self.window_start
 
-    def _neighbour_catches_up(self) -> None:
+    def _neighbour_catches_up(self, until: float) -> None:
+        """The neighbour's requests up to ``until`` (it spends in each window from its start)."""
         per_window = math.floor(self.limit * self.neighbour_share)
         if not per_window:
             return
         interval = self.window / per_window
-        while self.neighbour_spent_until + interval <= self.clock.now:
+        while self.neighbour_spent_until + interval < until or (
+            self.neighbour_spent_until + interval == until == self.clock.now
+        ):
             self.neighbour_spent_until += interval
-            self.used = min(self.used + 1, self.limit)
+            if self.used >= self.limit:
+                self.neighbour_refused += 1
+            else:
+                self.used += 1
+                self.neighbour_sent.append(self.neighbour_spent_until)
 
     def most_in_any_window(self) -> int:
         """Our requests in the busiest fixed window."""
+        return max(self.per_window().values(), default=0)
+
+    def per_window(self) -> dict[int, int]:
+        """Our requests in each fixed window, by the window's number."""
         counts: dict[int, int] = {}
         for moment in self.sent:
             counts[int(moment // self.window)] = counts.get(int(moment // self.window), 0) + 1
-        return max(counts.values(), default=0)
+        return counts
