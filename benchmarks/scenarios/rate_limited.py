@@ -64,6 +64,7 @@ class RateLimitedSync:
                 context,
                 PIPELINES,
                 workspaces_for(context, self.name, RATE_WINDOW_SECONDS),
+                idle_before_seconds=RATE_WINDOW_SECONDS,
             )
         report = ScenarioReport(self.name, self.title, self._describe(settings), runs)
         report.figures = self._figures(runs, floor) + [id_check_row(id_differences(runs))]
