@@ -198,9 +198,16 @@ class WindowBudget:
 
     def _close(self, in_flight: int) -> None:
         """Remember how fast the others spent in the window that ends (once: a reset seen
-        after a roll-over finds it closed already)."""
+        after a roll-over finds it closed already).
+
+        A window that ended lasted its whole length: what the others spent in it is spread
+        over that, not over the time since we saw it open. After a wait for a window's end,
+        that time is a fraction of a second, and their spending read as a flood for which
+        everything was kept back, window after window: one run sent a probe a window for
+        minutes.
+        """
         if self.anchor is not None:
-            self.others_last_rate = self._rate_in_window(in_flight)
+            self.others_last_rate = self.others_seen(in_flight) / self.length
 
 
 @dataclass
