@@ -17,7 +17,7 @@ import dlt
 from dlt.common.destination import Destination as DltDestination
 from dlt.common.pipeline import get_dlt_pipelines_dir
 
-from pipelines.errors import DestinationUnreachable
+from pipelines.errors import DestinationUnreachable, first_line
 from pipelines.options import SyncOptions
 from sources.spruce.exceptions import ConfigurationError
 
@@ -96,9 +96,8 @@ def open_duckdb(path: Path) -> Any:
     try:
         return duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     except duckdb.Error as error:
-        first_line = (str(error).strip().splitlines() or [""])[0]
         raise DestinationUnreachable(
-            f"Cannot open the DuckDB file {path}: {type(error).__name__}: {first_line}."
+            f"Cannot open the DuckDB file {path}: {type(error).__name__}: {first_line(error)}."
             " Check that no other process (a running sync, an open DuckDB shell) holds it."
         ) from None
 

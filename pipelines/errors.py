@@ -40,6 +40,7 @@ __all__ = [
     "SpruceNotFound",
     "SpruceSyncError",
     "SpruceUnavailable",
+    "first_line",
 ]
 
 
@@ -56,3 +57,9 @@ class SchemaContractViolation(SpruceSyncError):
 
     Names the table, the column and the contract only: dlt's own error carries the record.
     """
+
+
+def first_line(error: BaseException) -> str:
+    """An error's first line: what a user message quotes of a driver's long text."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""

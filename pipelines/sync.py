@@ -40,7 +40,7 @@ from pipelines.destinations import (
     pipelines_dir,
     run_target,
 )
-from pipelines.errors import DestinationUnreachable, SchemaContractViolation
+from pipelines.errors import DestinationUnreachable, SchemaContractViolation, first_line
 from pipelines.lock import pipeline_lock
 from pipelines.options import SchemaContract, SyncOptions
 from pipelines.summary import RunSummary
@@ -156,7 +156,6 @@ class WindowRunner:
             self._run_window(names, refresh=False)
             if not self.session.more_windows:
                 break
-            self.session.more_windows = False
             names = [name for name in names if name in CONVERSATION_PAIR]
 
     def summary(self, duration_s: float) -> RunSummary:
@@ -296,7 +295,7 @@ def unwrap(failed: PipelineStepFailed) -> BaseException:
     if _is_destination_unreachable(cause):
         return DestinationUnreachable(
             f"The destination failed during the {failed.step} step: {type(cause).__name__}:"
-            f" {_first_line(cause)}. The extracted data is kept as a pending package and"
+            f" {first_line(cause)}. The extracted data is kept as a pending package and"
             " loaded by the next run."
         )
     return cause
@@ -322,11 +321,6 @@ def _is_destination_unreachable(error: BaseException) -> bool:
     return type(error).__name__ in ("OperationalError", "IOException", "ConnectionException")
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else ""
-
-
 def check_destination(pipeline: dlt.Pipeline) -> None:
     """Fail before any API request when the warehouse cannot be opened."""
     try:
@@ -334,7 +328,7 @@ def check_destination(pipeline: dlt.Pipeline) -> None:
     except _destination_errors() as error:
         raise DestinationUnreachable(
             f"Cannot open the destination {pipeline.destination.destination_name}:"
-            f" {type(error).__name__}: {_first_line(error)}. For PostgreSQL check"
+            f" {type(error).__name__}: {first_line(error)}. For PostgreSQL check"
             " DESTINATION__POSTGRES__CREDENTIALS and that the server runs; for DuckDB that no"
             " other process holds the file."
         ) from None

@@ -107,7 +107,6 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
         session.first_sync = cursor is None
     session.boundary, session.resume_boundary = session.resume_boundary, {}
     yield from scan.pages(client, plan, session.stats)
-    session.more_windows = scan.stopped_at_bound
     session.resume_from = scan.newest if scan.stopped_at_bound else None
     session.resume_boundary = dict(scan.at_newest) if scan.stopped_at_bound else {}
     if scan.window.moves_cursor:

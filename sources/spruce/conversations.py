@@ -79,8 +79,8 @@ class ConversationScan:
             inside.append(record)
         return inside
 
-
     def _note_activity(self, record: Record, moment: datetime) -> None:
+        """Keep the newest activity read and the conversations at it."""
         if self.newest is None or moment > self.newest:
             self.newest = moment
             self.at_newest = {}

@@ -2,7 +2,8 @@
 
 Each changed conversation's items are read from where that conversation already was in
 the warehouse (its previous ``lastMessageAt``) minus the lookback; a conversation the
-warehouse does not know is read whole; one listed again unchanged is not read. No per-conversation position is kept in state.
+warehouse does not know is read whole; one listed again unchanged is not read. No
+per-conversation position is kept in state.
 A conversation deleted between the listing and its items (404) is skipped and counted.
 """
 
@@ -19,8 +20,6 @@ from sources.spruce.listings import ITEMS, Record, read_listing
 from sources.spruce.plan import LoadedPosition, SourcePlan, SyncSession
 
 ORDER_PARAMS = {"order": "oldest_first"}
-
-
 # A conversation's items to read: all of them (None) or those from a time on.
 ItemsRead = tuple[str, datetime | None]
 
@@ -98,7 +97,9 @@ def changed_conversation_items(
     """Pages of items of ``conversations`` (one listing page of them), many in flight."""
     wanted = items_to_read(conversations, plan, session)
     with ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="items") as pool:
-        for items in pool.map(lambda read: conversation_items(client, plan, session, *read), wanted):
+        for items in pool.map(
+            lambda read: conversation_items(client, plan, session, *read), wanted
+        ):
             if items:
                 yield items
 

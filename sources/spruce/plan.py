@@ -94,10 +94,9 @@ class SyncSession:
     budget: RateBudget = field(default_factory=RateBudget)
     stats: RunStats = field(default_factory=RunStats)
     previous_positions: PreviousPositions = _no_previous_positions
-    # Set by the conversations resource when it stopped at the end of a window, with the
+    # Set by the conversations resource when it stopped at the end of a window: the
     # activity time where the next window of this run lists from (no lookback: what lies
     # before it was read moments ago, and before the run's settle point).
-    more_windows: bool = False
     resume_from: datetime | None = None
     # The conversations at ``resume_from`` (id -> lastMessageAt), whose items the last
     # window read: the next window lists them again and need not read them again. Handed
@@ -112,6 +111,11 @@ class SyncSession:
     contacts_listing_complete: bool = False
     contacts_listed: int = 0
     closables: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def more_windows(self) -> bool:
+        """Whether the last window stopped at its bound with more of the listing to read."""
+        return self.resume_from is not None
 
     def close(self) -> None:
         """Close what the source opened (the HTTP client of each window)."""

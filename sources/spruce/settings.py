@@ -21,10 +21,6 @@ MAX_PAGE_SIZES: dict[str, int] = {
     "ListConversations": 200,
     "ConversationItems": 200,
 }
-# Operations the contract lets take no pageSize at all: sending one would be a 400.
-UNSIZED_OPERATIONS = frozenset(
-    {"ListScheduledMessages", "ListWebhookEndpointEvents", "PhoneLines", "InternalEndpoints"}
-)
 
 # Eventual consistency: Spruce says a record "may take a short time" to appear in a listing.
 # Ten minutes of re-read behind the cursor costs one or two extra pages per run at most and
@@ -36,11 +32,11 @@ DEFAULT_SETTLE = timedelta(minutes=2)
 # A long sync (the first one, a backfill, a run after a long gap) is cut into windows, each
 # loaded and committed on its own, so a stop (crash, daily budget) resumes from the last
 # finished one. A window ends at the first conversations page past either bound: by volume
-# (2,000 conversations, ~40k items at a typical practice: a package of tens of MB, a
-# minute's work when the API is fast) and by time (under a 100-a-minute budget the same
-# volume takes half an hour; five minutes of requests is the most a stop should lose).
-# Each window costs one dlt run (~1 s), so bounds by days of history, which made two years
-# of a small practice into 25 runs, are not used.
+# (2,000 conversations, ~40k items at the simulator's 20 a conversation: 6-9 s of work
+# against a local simulator) and by time (under a 100-a-minute budget the same volume
+# takes over 20 minutes; five minutes of requests is the most a stop should lose). Each
+# window is one dlt run, so bounds by days of history, which cut a small practice's two
+# years into some 25 runs, are not used.
 DEFAULT_WINDOW_CONVERSATIONS = 2_000
 DEFAULT_WINDOW_DURATION = timedelta(minutes=5)
 
@@ -65,9 +61,8 @@ READ_TIMEOUT_S = 30.0
 WRITE_TIMEOUT_S = 30.0
 POOL_TIMEOUT_S = 60.0
 # An idle connection is dropped after this, below the 5 s idle timeout common to servers
-# (uvicorn, Node): at httpx's default of 5 s, a request sent on a connection the server is
-# closing at that moment failed and was retried after a backoff (seen under rate pacing,
-# where connections idle for seconds).
+# (uvicorn, Node): at httpx's default of 5 s, a request can go out on a connection the
+# server is closing at that moment (connections idle for seconds under rate pacing).
 KEEPALIVE_EXPIRY_S = 4.0
 
 # Rate-limit windows as Spruce documents them. The simulator can shorten them; a run

@@ -110,7 +110,7 @@ def protect_signed_urls(node: Any, handling: SignedUrlHandling) -> None:
     """Signed URLs expire: keep only their path without the signature, or nothing.
 
     Every record of every table passes here, so the walk descends only into containers
-    (a profile of a first sync had a fifth of the extract step in this function)."""
+    (it was among the extract step's largest costs in a profile of a first sync)."""
     if isinstance(node, list):
         for element in node:
             if isinstance(element, (dict, list)):
