@@ -151,12 +151,18 @@ class WindowRunner:
         refreshed = refresh_resources(self.options, selected)
         if refreshed:
             self._run_window(refreshed, refresh=True)
+            self._run_further_windows(refreshed)
         names = [name for name in selected if name not in refreshed]
-        while names:
+        if names:
             self._run_window(names, refresh=False)
-            if not self.session.more_windows:
-                break
-            names = [name for name in names if name in CONVERSATION_PAIR]
+            self._run_further_windows(names)
+
+    def _run_further_windows(self, names: list[str]) -> None:
+        """The conversation pair's next windows while the last one stopped at its bound
+        (after a refreshed window too: its later windows merge on what it loaded)."""
+        pair = [name for name in names if name in CONVERSATION_PAIR]
+        while pair and self.session.more_windows:
+            self._run_window(pair, refresh=False)
 
     def summary(self, duration_s: float) -> RunSummary:
         totals = self.session.stats.snapshot()

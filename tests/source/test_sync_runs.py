@@ -49,6 +49,21 @@ def test_a_first_sync_runs_in_windows_each_committed_on_its_own(
     assert pages <= requests["ListConversations"] <= pages + summary.windows - 1
 
 
+def test_a_full_refresh_of_conversations_reloads_every_window_in_one_run(
+    simulator: Simulator, duckdb_options: SyncOptions, duckdb_warehouse: WarehouseReader
+) -> None:
+    sync(simulator, duckdb_options)
+
+    refreshed = sync(simulator, replace(duckdb_options, full_refresh=("conversations",),
+                                        **PAGED_WINDOWS))  # fmt: skip
+
+    assert refreshed.windows > 2
+    assert refreshed.rows_per_table["conversations"] >= len(
+        simulator.ground_truth()["conversations"]
+    )
+    assert_equals_ground_truth(duckdb_warehouse, simulator)
+
+
 def test_a_first_sync_stopped_half_way_resumes_from_the_last_finished_window(
     simulator_factory: SimulatorFactory, duckdb_options: SyncOptions,
     duckdb_warehouse: WarehouseReader,
