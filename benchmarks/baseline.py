@@ -17,7 +17,13 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.sources.helpers.requests import Request
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
-from dlt.sources.rest_api import RESTAPIConfig, rest_api_source
+from dlt.sources.rest_api import rest_api_source
+from dlt.sources.rest_api.typing import (
+    Endpoint,
+    EndpointResource,
+    IncrementalConfig,
+    RESTAPIConfig,
+)
 
 PIPELINE_NAME = "spruce_baseline"
 # Before the first run: every conversation ever.
@@ -41,7 +47,9 @@ class SpruceTokenPaginator(JSONResponseCursorPaginator):
 
     def update_request(self, request: Request) -> None:
         super().update_request(request)
-        request.params.pop("startFrom", None)
+        # The parent has just made ``params`` a dict if it was not one (to set the cursor).
+        if isinstance(request.params, dict):
+            request.params.pop("startFrom", None)
 
 
 def spruce_rest_api_config(base_url: str, api_token: str) -> RESTAPIConfig:
@@ -67,21 +75,27 @@ def spruce_rest_api_config(base_url: str, api_token: str) -> RESTAPIConfig:
 
 
 def _listing(
-    name: str, path: str, params: dict[str, Any], data_selector: str | None = None
-) -> dict[str, Any]:
-    endpoint = {"path": path, "params": params, "data_selector": data_selector or name}
+    name: str,
+    path: str,
+    params: dict[str, Any],
+    data_selector: str | None = None,
+    incremental: IncrementalConfig | None = None,
+) -> EndpointResource:
+    """A resource paging ``path``; its records are under ``data_selector`` (default: name)."""
+    endpoint: Endpoint = {"path": path, "params": params, "data_selector": data_selector or name}
+    if incremental is not None:
+        endpoint["incremental"] = incremental
     return {"name": name, "endpoint": endpoint}
 
 
-def _conversations() -> dict[str, Any]:
-    resource = _listing("conversations", "conversations", {"pageSize": 200})
-    resource["endpoint"]["params"]["orderBy"] = "last_message"
-    resource["endpoint"]["incremental"] = {
+def _conversations() -> EndpointResource:
+    incremental: IncrementalConfig = {
         "start_param": "startFrom",
         "cursor_path": "lastMessageAt",
         "initial_value": INITIAL_START_FROM,
     }
-    return resource
+    params = {"pageSize": 200, "orderBy": "last_message"}
+    return _listing("conversations", "conversations", params, incremental=incremental)
 
 
 def run_baseline(base_url: str, api_token: str, duckdb_path: Path, pipelines_dir: Path) -> LoadInfo:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from benchmarks.harness import RunResult
+from benchmarks.run_spec import PipelineKind
 
 Value = float | int | str | None
 
@@ -22,6 +23,14 @@ class FigureRow:
     raw: Value = None
     goal: str = ""
     met: bool | None = None  # None: no goal, or not measurable in this run
+
+    @classmethod
+    def of(
+        cls, figure: str, values: Sequence[Value], goal: str = "", met: bool | None = None
+    ) -> FigureRow:
+        """A row from one value per pipeline in the scenario's order (ours, baseline[, raw])."""
+        ours, baseline, raw = (*values, None, None, None)[:3]
+        return cls(figure, ours, baseline, raw, goal, met)
 
 
 @dataclass
@@ -66,8 +75,6 @@ def at_least(value: float | None, goal: float) -> bool | None:
     return None if value is None else value >= goal
 
 
-
-
 def side_by_side(
     groups: Sequence[Sequence[RunResult]], value: Callable[[RunResult], float]
 ) -> tuple[float | None, ...]:
@@ -75,12 +82,19 @@ def side_by_side(
     return tuple(median_of(runs, value) for runs in groups)
 
 
+def medians_row(
+    figure: str, groups: Sequence[Sequence[RunResult]], value: Callable[[RunResult], float]
+) -> FigureRow:
+    """A row with no goal: the median of ``value`` for each group of runs."""
+    return FigureRow.of(figure, side_by_side(groups, value))
+
+
 def worst(runs: Sequence[RunResult], value: Callable[[RunResult], int]) -> int | None:
     """The largest value over every run (failed ones too): for figures whose goal is 0."""
     return max((value(run) for run in runs), default=None)
 
 
-def id_check_row(differences: dict[str, int | None]) -> FigureRow:
+def id_check_row(differences: Mapping[PipelineKind, int | None]) -> FigureRow:
     """The row proving (or not) that the pipelines loaded the same ids as ours."""
     values = list(differences.values())
     known = [value for value in values if value is not None]

@@ -10,13 +10,14 @@ import os
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from benchmarks.measure import measure_process
 from benchmarks.run_spec import PipelineKind, RunSpec
 from benchmarks.settings import BENCH_TOKEN, CONCURRENCY, RUN_TIMEOUT_SECONDS, TOKEN_ENV
 from benchmarks.simulator_process import SimulatorProcess
 from benchmarks.warehouse import root_records, row_counts
+from simulator import Counters
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,19 +102,26 @@ def measured_run(simulator: SimulatorProcess, workspace: Workspace, label: str) 
     )
 
 
-def _counter_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    def delta(name: str) -> int:
-        return int(after[name]) - int(before[name])
+class _RequestFigures(TypedDict):
+    """The fields of `RunResult` that the simulator's counters give."""
 
+    requests: int
+    throttled: int
+    bad_requests: int
+    neighbour_requests: int
+    requests_by_operation: dict[str, int]
+
+
+def _counter_delta(before: Counters, after: Counters) -> _RequestFigures:
     operations = {
-        operation: count - before["by_operation"].get(operation, 0)
-        for operation, count in after["by_operation"].items()
+        operation: count - before.by_operation.get(operation, 0)
+        for operation, count in after.by_operation.items()
     }
     return {
-        "requests": delta("total_requests"),
-        "throttled": delta("throttled"),
-        "bad_requests": delta("bad_requests"),
-        "neighbour_requests": delta("neighbour_requests"),
+        "requests": after.total_requests - before.total_requests,
+        "throttled": after.throttled - before.throttled,
+        "bad_requests": after.bad_requests - before.bad_requests,
+        "neighbour_requests": after.neighbour_requests - before.neighbour_requests,
         "requests_by_operation": {name: count for name, count in operations.items() if count},
     }
 

@@ -8,7 +8,6 @@ which keeps the suite inside its 15 minutes.
 from __future__ import annotations
 
 import time
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +85,13 @@ def runs_of(
     runs: Sequence[RunResult], pipeline: PipelineKind, label: str = "full"
 ) -> list[RunResult]:
     return [run for run in runs if run.pipeline == pipeline and run.label == label]
+
+
+def groups_of(
+    runs: Sequence[RunResult], pipelines: Sequence[PipelineKind]
+) -> list[list[RunResult]]:
+    """The full-sync runs of each pipeline, in the order of ``pipelines`` (a figure's columns)."""
+    return [runs_of(runs, pipeline) for pipeline in pipelines]
 
 
 def id_differences(runs: Sequence[RunResult]) -> dict[PipelineKind, int | None]:

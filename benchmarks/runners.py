@@ -15,9 +15,9 @@ from benchmarks.run_spec import PipelineKind, RunSpec
 
 
 def run_ours(spec: RunSpec, api_token: str) -> None:
-    """This project's pipeline, through its public seam (``pipelines.sync``)."""
-    from pipelines.options import SyncOptions
-    from pipelines.sync import run_sync
+    """This project's pipeline, through its public seam (``pipelines.runner.run``)."""
+    from pipelines.configuration.options import SyncOptions
+    from pipelines.runner.run import run_sync
 
     options = SyncOptions(
         destination="duckdb",

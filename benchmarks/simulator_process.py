@@ -7,27 +7,41 @@ and answers a few commands (counters, advance, a snapshot for the request floors
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from typing_extensions import Self
 
 from benchmarks.request_floor import ListingSnapshot, snapshot_from_ground_truth
-from simulator import Simulator, SimulatorSettings
+from simulator import Counters, Simulator, SimulatorSettings
 
 _START_TIMEOUT_SECONDS = 180.0
 _COMMAND_TIMEOUT_SECONDS = 600.0
 _STOP_TIMEOUT_SECONDS = 15.0
 _STOP = "stop"
+AnswerT = TypeVar("AnswerT")
+logger = logging.getLogger(__name__)
 
 
 class SimulatorCommandError(RuntimeError):
     """The simulator process could not start or answer a command."""
 
 
-def _counters(simulator: Simulator) -> dict[str, Any]:
-    return simulator.counters().to_dict()
+@dataclass(frozen=True)
+class _Command(Generic[AnswerT]):
+    """What the child runs on its simulator; the pipe carries only the name."""
+
+    name: str
+    run: Callable[..., AnswerT]
+
+
+def _counters(simulator: Simulator) -> Counters:
+    return simulator.counters()
 
 
 def _advance(simulator: Simulator, change: dict[str, Any]) -> dict[str, Any]:
@@ -38,10 +52,11 @@ def _snapshot(simulator: Simulator) -> ListingSnapshot:
     return snapshot_from_ground_truth(simulator.ground_truth())
 
 
-_COMMANDS: dict[str, Callable[..., Any]] = {
-    "counters": _counters,
-    "advance": _advance,
-    "snapshot": _snapshot,
+_COUNTERS = _Command("counters", _counters)
+_ADVANCE = _Command("advance", _advance)
+_SNAPSHOT = _Command("snapshot", _snapshot)
+_COMMANDS: dict[str, Callable[..., object]] = {
+    command.name: command.run for command in (_COUNTERS, _ADVANCE, _SNAPSHOT)
 }
 
 
@@ -63,7 +78,10 @@ def _answer_commands(simulator: Simulator, connection: Connection) -> None:
             return
         try:
             connection.send((True, _COMMANDS[command](simulator, *arguments)))
-        except Exception as error:  # reported to the parent, which raises it
+        except Exception as error:
+            # Any error of a command is the parent's to raise; its traceback stays here, on
+            # the stderr both processes share, since the parent gets only this line.
+            logger.exception("the simulator's %r command failed", command)
             connection.send((False, f"{command}: {type(error).__name__}: {error}"))
 
 
@@ -77,7 +95,7 @@ class SimulatorProcess:
         self._connection, child_end = context.Pipe()
         self._process = context.Process(target=_serve, args=(settings, child_end), daemon=True)
 
-    def __enter__(self) -> SimulatorProcess:
+    def __enter__(self) -> Self:
         self._process.start()
         try:
             if not self._connection.poll(_START_TIMEOUT_SECONDS):
@@ -100,26 +118,28 @@ class SimulatorProcess:
     ) -> None:
         self._stop()
 
-    def counters(self) -> dict[str, Any]:
-        """The simulator's request counters (``Counters.to_dict()``)."""
-        return self._call("counters")
+    def counters(self) -> Counters:
+        """The simulator's request counters (``Simulator.counters``)."""
+        return self._call(_COUNTERS)
 
     def advance(self, change: dict[str, Any]) -> dict[str, Any]:
         """Change the data (``Simulator.advance``); returns its summary."""
-        return self._call("advance", change)
+        return self._call(_ADVANCE, change)
 
     def listing_snapshot(self) -> ListingSnapshot:
         """What the request floors of the current data are computed from."""
-        return self._call("snapshot")
+        return self._call(_SNAPSHOT)
 
-    def _call(self, command: str, *arguments: Any) -> Any:
-        self._connection.send((command, arguments))
+    def _call(self, command: _Command[AnswerT], *arguments: object) -> AnswerT:
+        """``command``'s answer from the child; SimulatorCommandError for its error."""
+        self._connection.send((command.name, arguments))
         if not self._connection.poll(_COMMAND_TIMEOUT_SECONDS):
-            raise SimulatorCommandError(f"the simulator did not answer {command!r}")
+            raise SimulatorCommandError(f"the simulator did not answer {command.name!r}")
         ok, value = self._connection.recv()
         if not ok:
             raise SimulatorCommandError(value)
-        return value
+        answer: AnswerT = value  # the pipe is untyped: the child sent what command.run returned
+        return answer
 
     def _stop(self) -> None:
         if self._process.is_alive():

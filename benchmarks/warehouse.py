@@ -18,7 +18,7 @@ def row_counts(duckdb_path: Path) -> dict[str, int]:
             [DATASET],
         ).fetchall()
         return {
-            name: connection.execute(f'SELECT count(*) FROM "{DATASET}"."{name}"').fetchone()[0]
+            name: _count(connection, f'SELECT count(*) FROM "{DATASET}"."{name}"')
             for (name,) in sorted(tables)
         }
 
@@ -43,4 +43,12 @@ def _symmetric_difference(connection: duckdb.DuckDBPyConnection, table: str) -> 
         f"SELECT count(*) FROM ((SELECT id FROM {left} EXCEPT SELECT id FROM {right})"
         f" UNION ALL (SELECT id FROM {right} EXCEPT SELECT id FROM {left}))"
     )
-    return connection.execute(query).fetchone()[0]
+    return _count(connection, query)
+
+
+def _count(connection: duckdb.DuckDBPyConnection, query: str) -> int:
+    """The number a ``SELECT count(*) ...`` query answers."""
+    row = connection.execute(query).fetchone()
+    if row is None:  # an aggregate without GROUP BY always answers one row
+        raise RuntimeError(f"no row from {query!r}")
+    return int(row[0])

@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Benchmarks of issue 6: ours vs dlt's rest_api vs a raw bound, against the simulator.
 
 Run from anywhere: ``.venv/bin/python scripts/bench.py [--quick] [--only NAME]``;
@@ -14,7 +13,7 @@ from pathlib import Path
 # file is run as a script.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.cli import main  # noqa: E402
+from benchmarks.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -64,7 +64,7 @@ def peak_rss_mb(pid: int) -> float:
 async def full_conversations(client: httpx.AsyncClient) -> list[str]:
     """Conversations with at least one full page of items."""
     found: list[str] = []
-    params: dict[str, object] = {"orderBy": "created", "pageSize": 200}
+    params: dict[str, str | int] = {"orderBy": "created", "pageSize": 200}
     while True:
         page = orjson.loads((await client.get("/conversations", params=params)).content)
         for conversation in page["conversations"]:
@@ -79,7 +79,7 @@ async def full_conversations(client: httpx.AsyncClient) -> list[str]:
 
 async def page_items(client: httpx.AsyncClient, conversation_id: str) -> int:
     """Items read by paging one conversation to its end."""
-    params: dict[str, object] = {"pageSize": PAGE_SIZE, "order": "oldest_first"}
+    params: dict[str, str | int] = {"pageSize": PAGE_SIZE, "order": "oldest_first"}
     count = 0
     while True:
         page = orjson.loads((await client.get(f"/conversations/{conversation_id}/items",

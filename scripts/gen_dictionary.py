@@ -10,7 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.dictionary import OPENAPI_PATH, write_dictionary
+from pipelines.analytics.dictionary import write_dictionary
+from pipelines.settings import OPENAPI_PATH
 
 
 def main(arguments: list[str]) -> int:

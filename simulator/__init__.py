@@ -14,8 +14,9 @@ The source (``sources/``) must never import this package.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from simulator.counters import Counters
-from simulator.server import Simulator
 from simulator.settings import (
     DEFAULT_TOKEN,
     FAULT_KINDS,
@@ -25,6 +26,19 @@ from simulator.settings import (
     RateLimitSettings,
     SimulatorSettings,
 )
+
+if TYPE_CHECKING:
+    from simulator.server import Simulator
+
+
+def __getattr__(name: str) -> Any:
+    """`Simulator` on first use: it brings uvicorn, which the CLI's --help must not load."""
+    if name == "Simulator":
+        from simulator.server import Simulator
+
+        return Simulator
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Annotated
 
@@ -19,11 +21,14 @@ from simulator.settings import (
     DEFAULT_HOST,
     DEFAULT_TOKEN_LIFETIME_SECONDS,
     FAULT_KINDS,
+    RATE_WINDOW_SECONDS,
     FaultKind,
     FaultSchedule,
     FaultSettings,
     RateLimitSettings,
     SimulatorSettings,
+    checked_exhausted_status,
+    literal_member,
 )
 
 simulator_app = typer.Typer(
@@ -36,11 +41,12 @@ def _group() -> None:
     """A local Spruce Health API for tests and demos."""
 
 
-def _parse_fault(text: str, value_kind: type) -> tuple[str, FaultKind, float]:
+def _parse_fault(text: str, value_kind: type[float | int]) -> tuple[str, FaultKind, float]:
     """``[OPERATION:]KIND=VALUE`` -> (operation, kind, value)."""
     target, _, value = text.partition("=")
-    operation, _, kind = target.rpartition(":")
-    if kind not in FAULT_KINDS or not value:
+    operation, _, name = target.rpartition(":")
+    kind = literal_member(name, FAULT_KINDS)
+    if kind is None or not value:
         raise typer.BadParameter(
             f"{text!r}: expected [OPERATION:]KIND=VALUE with KIND one of {', '.join(FAULT_KINDS)}"
         )
@@ -72,41 +78,72 @@ def rate_limit_settings(
     limit: int | None, window: float, daily_limit: int | None, daily_operations: list[str],
     exhausted_status: int, retry_after: bool, noisy_neighbour: float,
 ) -> RateLimitSettings | None:  # fmt: skip
+    """RateLimitSettings from the rate flags; None (no limit) without ``--rate-limit``."""
     if limit is None:
         return None
     return RateLimitSettings(
         limit, window, daily_limit, daily_operations=frozenset(daily_operations),
-        exhausted_status=exhausted_status, retry_after=retry_after,  # type: ignore[arg-type]
+        exhausted_status=checked_exhausted_status(exhausted_status), retry_after=retry_after,
         noisy_neighbour_share=noisy_neighbour,
     )  # fmt: skip
 
 
+# The flags of ``serve``; each parameter's name is its flag (``rate_limit``: --rate-limit).
+Port = Annotated[int, typer.Option(help="Port; 0 picks a free one.")]
+Host = Annotated[str, typer.Option(help="Interface to bind.")]
+Seed = Annotated[int, typer.Option(help="Seed of the generated organization.")]
+Scale = Annotated[str, typer.Option(help="Data scale: tiny, small, demo, ...")]
+Tokens = Annotated[list[str] | None, typer.Option(help="Accepted bearer token (repeatable).")]
+RateLimit = Annotated[int | None, typer.Option(help="Requests per window; unset = unlimited.")]
+Window = Annotated[float, typer.Option(help="Rate window in seconds.")]
+DailyLimit = Annotated[int | None, typer.Option(help="Requests per daily window.")]
+DailyOperations = Annotated[
+    list[str] | None,
+    typer.Option(help="operationId the daily limit applies to (repeatable; none = all)."),
+]
+ExhaustedStatusFlag = Annotated[
+    int, typer.Option(help="Status when the budget is spent: 429 or 503.")
+]
+RetryAfter = Annotated[bool, typer.Option(help="Send Retry-After when throttling.")]
+NoisyNeighbour = Annotated[
+    float, typer.Option(help="Share (0-1) of each window spent by another integration.")
+]
+Latency = Annotated[float, typer.Option(help="Added latency per request, seconds.")]
+Jitter = Annotated[float, typer.Option(help="Extra random latency up to this, seconds.")]
+Faults = Annotated[
+    list[str] | None, typer.Option(help="[OPERATION:]KIND=PROBABILITY, e.g. 503=0.05 (repeatable).")
+]
+NextFaults = Annotated[
+    list[str] | None,
+    typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable)."),
+]
+FaultSeed = Annotated[int, typer.Option(help="Seed of the fault RNG.")]
+RevokeAfter = Annotated[int | None, typer.Option(help="Revoke a token after this many requests.")]
+RevokeToken = Annotated[
+    str | None, typer.Option(help="The token --revoke-after applies to; unset = every token.")
+]
+ConsistencyDelay = Annotated[
+    float, typer.Option(help="Seconds before new items and conversations are listed.")
+]
+TokenLifetime = Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")]
+
+
 @simulator_app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8765,
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = DEFAULT_HOST,
-    seed: Annotated[int, typer.Option(help="Seed of the generated organization.")] = 7,
-    scale: Annotated[str, typer.Option(help="Data scale: tiny, small, demo, ...")] = "demo",
-    token: Annotated[list[str] | None, typer.Option(help="Accepted bearer token (repeatable).")] = None,
-    rate_limit: Annotated[int | None, typer.Option(help="Requests per window; unset = unlimited.")] = None,
-    window: Annotated[float, typer.Option(help="Rate window in seconds.")] = 60.0,
-    daily_limit: Annotated[int | None, typer.Option(help="Requests per daily window.")] = None,
-    daily_operation: Annotated[list[str] | None, typer.Option(help="operationId the daily limit applies to (repeatable; none = all).")] = None,
-    exhausted_status: Annotated[int, typer.Option(help="Status when the budget is spent: 429 or 503.")] = 429,
-    retry_after: Annotated[bool, typer.Option(help="Send Retry-After when throttling.")] = True,
-    noisy_neighbour: Annotated[float, typer.Option(help="Share (0-1) of each window spent by another integration.")] = 0.0,
-    latency: Annotated[float, typer.Option(help="Added latency per request, seconds.")] = 0.0,
-    jitter: Annotated[float, typer.Option(help="Extra random latency up to this, seconds.")] = 0.0,
-    fault: Annotated[list[str] | None, typer.Option(help="[OPERATION:]KIND=PROBABILITY, e.g. 503=0.05 (repeatable).")] = None,
-    fault_next: Annotated[list[str] | None, typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable).")] = None,
-    fault_seed: Annotated[int, typer.Option(help="Seed of the fault RNG.")] = 0,
-    revoke_after: Annotated[int | None, typer.Option(help="Revoke a token after this many requests.")] = None,
-    revoke_token: Annotated[str | None, typer.Option(help="The token --revoke-after applies to; unset = every token.")] = None,
-    consistency_delay: Annotated[float, typer.Option(help="Seconds before new items and conversations are listed.")] = 0.0,
-    token_lifetime: Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")] = DEFAULT_TOKEN_LIFETIME_SECONDS,
+    port: Port = 8765, host: Host = DEFAULT_HOST, seed: Seed = 7, scale: Scale = "demo",
+    token: Tokens = None,
+    rate_limit: RateLimit = None, window: Window = RATE_WINDOW_SECONDS,
+    daily_limit: DailyLimit = None, daily_operation: DailyOperations = None,
+    exhausted_status: ExhaustedStatusFlag = 429, retry_after: RetryAfter = True,
+    noisy_neighbour: NoisyNeighbour = 0.0,
+    latency: Latency = 0.0, jitter: Jitter = 0.0,
+    fault: Faults = None, fault_next: NextFaults = None, fault_seed: FaultSeed = 0,
+    revoke_after: RevokeAfter = None, revoke_token: RevokeToken = None,
+    consistency_delay: ConsistencyDelay = 0.0,
+    token_lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME_SECONDS,
 ) -> None:  # fmt: skip
     """Serve a simulated Spruce organization until Ctrl-C; prints the base URL first."""
-    try:
+    with _settings_checks_as_bad_flags():
         settings = SimulatorSettings(
             seed=seed, scale=scale, tokens=tuple(token or ["demo-token"]),
             rate_limit=rate_limit_settings(rate_limit, window, daily_limit, daily_operation or [],
@@ -116,9 +153,16 @@ def serve(
             consistency_delay_seconds=consistency_delay, token_lifetime_seconds=token_lifetime,
             host=host, port=port,
         )  # fmt: skip
-    except ValueError as error:  # the settings' own checks, e.g. a share above 1
-        raise typer.BadParameter(str(error)) from None
     _serve_until_stopped(settings)
+
+
+@contextmanager
+def _settings_checks_as_bad_flags() -> Iterator[None]:
+    """The settings' own checks (e.g. a share above 1) fail as a bad flag, not a traceback."""
+    try:
+        yield
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 def _serve_until_stopped(settings: SimulatorSettings) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, get_args
 
 API_PREFIX = "/v1"
 ADMIN_PREFIX = "/_sim"
@@ -19,6 +19,8 @@ DEFAULT_TOKEN = "test-token"
 TOTAL_COUNT_REFRESH_SECONDS = 60.0
 # Not published by Spruce; long enough for any sync, short enough to test with a fault.
 DEFAULT_TOKEN_LIFETIME_SECONDS = 3600.0
+# Spruce's rate windows: a minute, and the daily one.
+RATE_WINDOW_SECONDS = 60.0
 DAY_SECONDS = 86_400.0
 
 # (minimum, maximum, default) pageSize per operationId, from the OpenAPI document.
@@ -42,6 +44,7 @@ FIXED_PAGE_SIZES: Mapping[str, int] = {
 }
 
 ExhaustedStatus = Literal[429, 503]
+EXHAUSTED_STATUSES: tuple[ExhaustedStatus, ...] = get_args(ExhaustedStatus)
 FaultKind = Literal[
     "500",
     "502",
@@ -57,12 +60,27 @@ FaultKind = Literal[
     "has-more-without-token",  # hasMore true and no paginationToken
     "leak-error",  # a 400 whose message echoes a contact's name and phone
 ]
-FAULT_KINDS: tuple[FaultKind, ...] = FaultKind.__args__  # type: ignore[attr-defined]
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 # Faults that only make sense on a request carrying a pagination token / on a paged list.
 TOKEN_FAULTS: frozenset[str] = frozenset({"expired-token", "repeat-token"})
 PAGED_FAULTS: frozenset[str] = frozenset({"has-more-without-token"})
 RETRY_AFTER_SECONDS = 1
 ANY_OPERATION = "*"
+
+MemberT = TypeVar("MemberT")
+
+
+def literal_member(value: object, members: tuple[MemberT, ...]) -> MemberT | None:
+    """``value`` as one of ``members`` (a ``Literal``'s values, typed), or None if it is not."""
+    return next((member for member in members if member == value), None)
+
+
+def checked_exhausted_status(status: object) -> ExhaustedStatus:
+    """``status`` as an `ExhaustedStatus`; ValueError when it is neither 429 nor 503."""
+    member = literal_member(status, EXHAUSTED_STATUSES)
+    if member is None:
+        raise ValueError("exhausted_status must be 429 or 503")
+    return member
 
 
 def _require(holds: bool, message: str) -> None:
@@ -82,7 +100,7 @@ class RateLimitSettings:
     """
 
     limit: int = 100
-    window_seconds: float = 60.0
+    window_seconds: float = RATE_WINDOW_SECONDS
     daily_limit: int | None = None
     daily_window_seconds: float = DAY_SECONDS
     # operationIds the daily window applies to; empty = every operation.
@@ -96,7 +114,7 @@ class RateLimitSettings:
         _require(self.window_seconds > 0, "window_seconds must be positive")
         _require(self.daily_limit is None or self.daily_limit >= 1, "daily_limit must be >= 1")
         _require(self.daily_window_seconds > 0, "daily_window_seconds must be positive")
-        _require(self.exhausted_status in (429, 503), "exhausted_status must be 429 or 503")
+        checked_exhausted_status(self.exhausted_status)  # raises for any other status
         _require(0 <= self.noisy_neighbour_share < 1, "noisy_neighbour_share must be in [0, 1)")
 
 

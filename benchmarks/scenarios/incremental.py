@@ -12,26 +12,19 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from benchmarks.figures import FigureRow, ScenarioReport, at_most, id_check_row
+from benchmarks.figures import FigureRow, ScenarioReport, at_most
 from benchmarks.harness import RunResult, Workspace, measured_run
 from benchmarks.request_floor import RequestFloor, change_floor, request_ratio
-from benchmarks.rounds import (
-    BenchContext,
-    id_differences,
-    runs_of,
-    workspaces_for,
-    worth_repeating,
-)
+from benchmarks.rounds import BenchContext, runs_of, workspaces_for, worth_repeating
 from benchmarks.run_spec import PipelineKind
+from benchmarks.scenarios.base import bench_settings, scenario_report
 from benchmarks.settings import (
-    BENCH_TOKEN,
     CHANGED_SHARE,
     GOAL_INCREMENTAL_EXCESS,
     INCREMENTAL_SCALE,
     INCREMENTAL_TIMEOUT_FACTOR,
     NEW_ITEMS_PER_CHANGED_CONVERSATION,
     QUICK_RUN_TIMEOUT_SECONDS,
-    SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
 from simulator import SimulatorSettings
@@ -52,22 +45,22 @@ class IncrementalSyncs:
     title: str = "5-6. Incremental and no-change runs"
 
     def run(self, context: BenchContext) -> ScenarioReport:
-        scale = context.scale_for(INCREMENTAL_SCALE)
+        settings = bench_settings(context, INCREMENTAL_SCALE)
         rounds: list[RoundResult] = []
         for round_index in range(context.repeats):
             if rounds and not worth_repeating(rounds[0].runs):
                 break
-            rounds.append(self._round(context, scale, round_index))
+            rounds.append(self._round(context, settings, round_index))
         runs = [run for result in rounds for run in result.runs]
-        report = ScenarioReport(
-            self.name, self.title, {"scale": scale, "changed_share": CHANGED_SHARE}, runs
-        )
-        report.figures = _figures(rounds)
+        described = {"scale": settings.scale, "changed_share": CHANGED_SHARE}
+        report = scenario_report(self, described, runs, _figures(rounds))
         report.notes.append(f"change applied each round: {rounds[0].change_summary}")
         return report
 
-    def _round(self, context: BenchContext, scale: str, round_index: int) -> RoundResult:
-        settings = SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,))
+    def _round(
+        self, context: BenchContext, settings: SimulatorSettings, round_index: int
+    ) -> RoundResult:
+        """A fresh simulator (same seed, same data) for a full, incremental and no-change run."""
         workspace = workspaces_for(context, self.name)
         workspaces = [workspace(pipeline, round_index) for pipeline in PIPELINES]
         with SimulatorProcess(settings) as simulator:
@@ -127,16 +120,12 @@ RoundValue = Callable[[RunResult, RunResult, RequestFloor], float]
 
 
 def _figures(rounds: list[RoundResult]) -> list[FigureRow]:
-    runs = [run for result in rounds for run in result.runs]
-    return (
-        _label_figures(rounds, "incremental", GOAL_INCREMENTAL_EXCESS)
-        + _label_figures(rounds, "no-change", None)
-        + [id_check_row(id_differences(runs))]
-    )
+    incremental = _label_figures(rounds, "incremental", GOAL_INCREMENTAL_EXCESS)
+    return incremental + _label_figures(rounds, "no-change", None)
 
 
 def _label_figures(rounds: list[RoundResult], label: str, excess: float | None) -> list[FigureRow]:
-    def pair(value: RoundValue) -> tuple[float | None, float | None]:
+    def pair(value: RoundValue) -> tuple[float | None, ...]:
         return tuple(_median_over_rounds(rounds, pipeline, label, value) for pipeline in PIPELINES)
 
     over_floor = pair(lambda run, full, floor: request_ratio(run.requests_by_operation, floor))
@@ -144,15 +133,15 @@ def _label_figures(rounds: list[RoundResult], label: str, excess: float | None) 
     goal_text = "" if goal is None else f"<= {goal:.2f}"
     met = None if goal is None else at_most(over_floor[0], goal)
     return [
-        FigureRow(f"{label}: requests", *pair(lambda run, full, floor: run.requests)),
-        FigureRow(f"{label}: minimum requests for the change",
-                  *pair(lambda run, full, floor: _floor_of(run, floor))),
-        FigureRow(f"{label}: requests / minimum", *over_floor, goal=goal_text, met=met),
-        FigureRow(f"{label}: requests / full sync's",
-                  *pair(lambda run, full, floor: run.requests / full.requests)),
-        FigureRow(f"{label}: wall s", *pair(lambda run, full, floor: run.wall_seconds)),
-        FigureRow(f"{label}: wall / full sync's",
-                  *pair(lambda run, full, floor: run.wall_seconds / full.wall_seconds)),
+        FigureRow.of(f"{label}: requests", pair(lambda run, full, floor: run.requests)),
+        FigureRow.of(f"{label}: minimum requests for the change",
+                     pair(lambda run, full, floor: _floor_of(run, floor))),
+        FigureRow.of(f"{label}: requests / minimum", over_floor, goal=goal_text, met=met),
+        FigureRow.of(f"{label}: requests / full sync's",
+                     pair(lambda run, full, floor: run.requests / full.requests)),
+        FigureRow.of(f"{label}: wall s", pair(lambda run, full, floor: run.wall_seconds)),
+        FigureRow.of(f"{label}: wall / full sync's",
+                     pair(lambda run, full, floor: run.wall_seconds / full.wall_seconds)),
     ]  # fmt: skip
 
 

@@ -6,34 +6,14 @@ latency; the figure is the baseline's wall time over ours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from benchmarks.figures import (
-    FigureRow,
-    ScenarioReport,
-    at_least,
-    id_check_row,
-    ratio,
-    side_by_side,
-)
+from benchmarks.figures import FigureRow, ScenarioReport, at_least, medians_row, ratio, side_by_side
 from benchmarks.harness import RunResult
-from benchmarks.rounds import (
-    BenchContext,
-    full_sync_rounds,
-    id_differences,
-    runs_of,
-    workspaces_for,
-)
+from benchmarks.rounds import BenchContext, groups_of
 from benchmarks.run_spec import PipelineKind
-from benchmarks.settings import (
-    BENCH_TOKEN,
-    GOAL_LATENCY_SPEEDUP,
-    JITTER_SECONDS,
-    LATENCY_SCALE,
-    LATENCY_SECONDS,
-    SEED,
-)
-from benchmarks.simulator_process import SimulatorProcess
+from benchmarks.scenarios.base import bench_settings, full_syncs, scenario_report
+from benchmarks.settings import GOAL_LATENCY_SPEEDUP, JITTER_SECONDS, LATENCY_SCALE, LATENCY_SECONDS
 from simulator import FaultSettings, SimulatorSettings
 
 PIPELINES: tuple[PipelineKind, ...] = ("ours", "baseline")
@@ -46,34 +26,28 @@ class LatencyBoundSync:
 
     def run(self, context: BenchContext) -> ScenarioReport:
         settings = self._simulator_settings(context)
-        with SimulatorProcess(settings) as simulator:
-            runs = full_sync_rounds(
-                simulator, context, PIPELINES, workspaces_for(context, self.name)
-            )
+        runs = full_syncs(self, context, settings, PIPELINES)
         described = {
             "scale": settings.scale,
             "latency_s": LATENCY_SECONDS,
             "jitter_s": JITTER_SECONDS,
         }
-        report = ScenarioReport(self.name, self.title, described, runs)
-        report.figures = _figures(runs) + [id_check_row(id_differences(runs))]
-        return report
+        return scenario_report(self, described, runs, _figures(runs))
 
     def _simulator_settings(self, context: BenchContext) -> SimulatorSettings:
         faults = FaultSettings(latency_seconds=LATENCY_SECONDS, jitter_seconds=JITTER_SECONDS)
-        scale = context.scale_for(LATENCY_SCALE)
-        return SimulatorSettings(seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), faults=faults)
+        return replace(bench_settings(context, LATENCY_SCALE), faults=faults)
 
 
 def _figures(runs: list[RunResult]) -> list[FigureRow]:
-    pair = (runs_of(runs, "ours"), runs_of(runs, "baseline"))
-    wall = side_by_side(pair, lambda run: run.wall_seconds)
+    groups = groups_of(runs, PIPELINES)
+    wall = side_by_side(groups, lambda run: run.wall_seconds)
     speedup = ratio(wall[1], wall[0])
     return [
-        FigureRow("wall s", *wall),
+        FigureRow.of("wall s", wall),
         FigureRow("speed-up: baseline wall / ours", speedup, goal=f">= {GOAL_LATENCY_SPEEDUP}x",
                   met=at_least(speedup, GOAL_LATENCY_SPEEDUP)),
-        FigureRow("requests", *side_by_side(pair, lambda run: run.requests)),
-        FigureRow("records loaded", *side_by_side(pair, lambda run: run.records)),
-        FigureRow("peak RSS MB", *side_by_side(pair, lambda run: run.peak_rss_mb)),
+        medians_row("requests", groups, lambda run: run.requests),
+        medians_row("records loaded", groups, lambda run: run.records),
+        medians_row("peak RSS MB", groups, lambda run: run.peak_rss_mb),
     ]  # fmt: skip

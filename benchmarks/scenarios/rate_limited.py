@@ -9,34 +9,20 @@ fully it can use what the organization lets it have.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from benchmarks.figures import (
-    FigureRow,
-    ScenarioReport,
-    at_most,
-    id_check_row,
-    side_by_side,
-    worst,
-)
+from benchmarks.figures import FigureRow, ScenarioReport, at_most, medians_row, side_by_side, worst
 from benchmarks.harness import RunResult
 from benchmarks.request_floor import RequestFloor, request_ratio
-from benchmarks.rounds import (
-    BenchContext,
-    full_sync_rounds,
-    id_differences,
-    runs_of,
-    workspaces_for,
-)
+from benchmarks.rounds import BenchContext, full_sync_rounds, groups_of, workspaces_for
 from benchmarks.run_spec import PipelineKind
+from benchmarks.scenarios.base import bench_settings, scenario_report
 from benchmarks.settings import (
-    BENCH_TOKEN,
     GOAL_REQUEST_RATIO,
     GOAL_UTILISATION,
     RATE_LIMIT,
     RATE_LIMITED_SCALE,
     RATE_WINDOW_SECONDS,
-    SEED,
 )
 from benchmarks.simulator_process import SimulatorProcess
 from simulator import RateLimitSettings, SimulatorSettings
@@ -66,9 +52,7 @@ class RateLimitedSync:
                 workspaces_for(context, self.name, RATE_WINDOW_SECONDS),
                 idle_before_seconds=RATE_WINDOW_SECONDS,
             )
-        report = ScenarioReport(self.name, self.title, self._describe(settings), runs)
-        report.figures = self._figures(runs, floor) + [id_check_row(id_differences(runs))]
-        return report
+        return scenario_report(self, self._describe(settings), runs, self._figures(runs, floor))
 
     def _simulator_settings(self, context: BenchContext) -> SimulatorSettings:
         rate_limit = RateLimitSettings(
@@ -76,10 +60,7 @@ class RateLimitedSync:
             window_seconds=RATE_WINDOW_SECONDS,
             noisy_neighbour_share=self.neighbour_share,
         )
-        scale = context.scale_for(RATE_LIMITED_SCALE)
-        return SimulatorSettings(
-            seed=SEED, scale=scale, tokens=(BENCH_TOKEN,), rate_limit=rate_limit
-        )
+        return replace(bench_settings(context, RATE_LIMITED_SCALE), rate_limit=rate_limit)
 
     def _describe(self, settings: SimulatorSettings) -> dict[str, object]:
         return {
@@ -96,17 +77,18 @@ class RateLimitedSync:
         return run.wall_seconds / budget_seconds if budget_seconds else math.inf
 
     def _figures(self, runs: list[RunResult], floor: RequestFloor) -> list[FigureRow]:
-        pair = (runs_of(runs, "ours"), runs_of(runs, "baseline"))
-        throttled = tuple(worst(group, lambda run: run.throttled) for group in pair)
-        ratios = side_by_side(pair, lambda run: request_ratio(run.requests_by_operation, floor))
-        utilisation = side_by_side(pair, self._utilisation)
+        groups = groups_of(runs, PIPELINES)
+        throttled = [worst(group, lambda run: run.throttled) for group in groups]
+        ratios = side_by_side(groups, lambda run: request_ratio(run.requests_by_operation, floor))
+        utilisation = side_by_side(groups, self._utilisation)
         return [
-            FigureRow("throttled responses (max of runs)", *throttled, goal="0",
-                      met=None if throttled[0] is None else throttled[0] == 0),
-            FigureRow("requests / minimum requests", *ratios, goal=f"<= {GOAL_REQUEST_RATIO}",
-                      met=at_most(ratios[0], GOAL_REQUEST_RATIO)),
-            FigureRow("budget utilisation (wall / budget time)", *utilisation,
-                      goal=f"<= {GOAL_UTILISATION}", met=at_most(utilisation[0], GOAL_UTILISATION)),
-            FigureRow("requests", *side_by_side(pair, lambda run: run.requests)),
-            FigureRow("wall s", *side_by_side(pair, lambda run: run.wall_seconds)),
+            FigureRow.of("throttled responses (max of runs)", throttled, goal="0",
+                         met=None if throttled[0] is None else throttled[0] == 0),
+            FigureRow.of("requests / minimum requests", ratios, goal=f"<= {GOAL_REQUEST_RATIO}",
+                         met=at_most(ratios[0], GOAL_REQUEST_RATIO)),
+            FigureRow.of("budget utilisation (wall / budget time)", utilisation,
+                         goal=f"<= {GOAL_UTILISATION}",
+                         met=at_most(utilisation[0], GOAL_UTILISATION)),
+            medians_row("requests", groups, lambda run: run.requests),
+            medians_row("wall s", groups, lambda run: run.wall_seconds),
         ]  # fmt: skip

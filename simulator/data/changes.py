@@ -79,14 +79,14 @@ def _check_keys(change: dict[str, Any]) -> None:
 
 
 def _count(change: dict[str, Any], key: str) -> int:
-    value = change.get(key, 0)
+    value: object = change.get(key, 0)  # JSON: checked below, not trusted
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"change {key} must be a count (an integer >= 0), not {value!r}")
     return value
 
 
 def _number(change: dict[str, Any], key: str, default: float) -> float:
-    value = change.get(key, default)
+    value: object = change.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ValueError(f"change {key} must be a number of seconds >= 0, not {value!r}")
     return float(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.contract import ListQuery, Page
+from simulator.contract import ListOperation, ListQuery, Page
 from simulator.pagination import InvalidToken, TokenPosition
 from simulator.routes import params
 from simulator.routes.call import ApiCall, bad_parameter, organization_errors
@@ -26,7 +26,7 @@ class PagedList:
     ``first_page_only`` ones (``startFrom``) must not be sent with a token at all.
     """
 
-    operation: str
+    operation: ListOperation
     envelope: str
     scope_param: str = ""
     own_params: tuple[str, ...] = ()
@@ -42,7 +42,7 @@ class PagedList:
         position = self._position(call)
         raw = self._raw_params(call, position)
         query = ListQuery(
-            operation=self.operation,  # type: ignore[arg-type]
+            operation=self.operation,
             after=position.after if position else None,
             limit=size,
             params={**params.parsed(raw), **call.path_params},
@@ -117,14 +117,14 @@ def _total_count(call: ApiCall, page: Page, position: TokenPosition | None) -> t
 class WholeList:
     """A listing without pageSize or token: every record in one envelope."""
 
-    operation: str
+    operation: ListOperation
     envelope: str
     scope_param: str = ""
     total_count: bool = False
 
     def __call__(self, call: ApiCall) -> dict[str, Any]:
         query = ListQuery(
-            operation=self.operation,  # type: ignore[arg-type]
+            operation=self.operation,
             after=None,
             limit=None,
             params=dict(call.path_params),

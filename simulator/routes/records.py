@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.contract import GetOperation
 from simulator.routes.call import ApiCall, organization_errors
 
 
@@ -12,14 +13,14 @@ from simulator.routes.call import ApiCall, organization_errors
 class GetRecord:
     """``GET /things/{id}``; ``envelope`` None means the record is the whole body."""
 
-    operation: str
+    operation: GetOperation
     id_param: str
     envelope: str | None = None
 
     def __call__(self, call: ApiCall) -> dict[str, Any]:
         record_id = call.path_params[self.id_param]
         with call.data_lock, organization_errors(f"{self.operation} {record_id}"):
-            record = call.organization.get(self.operation, record_id, call.now)  # type: ignore[arg-type]
+            record = call.organization.get(self.operation, record_id, call.now)
         return {self.envelope: record} if self.envelope else record
 
 

@@ -2,8 +2,9 @@
 
 Config and secrets arrive through dlt: ``SOURCES__SPRUCE__API_TOKEN`` (or ``api_token`` in
 ``.dlt/secrets.toml``) and ``SOURCES__SPRUCE__BASE_URL`` (default the public API). The
-run's options come as a `SourcePlan`; a `SyncSession` carries what the windows of one run
-share (the rate limiter, the counters, the warehouse lookup of previous positions).
+run's options come as a `SourcePlan`; a window's start as a `WindowStart`. The windows of
+one run share a rate limiter and counters: `SpruceRun` (``sources.spruce.run``) builds
+each window's source and reads back its `WindowReport`.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from sources.spruce.listings import (
     Record,
     read_listing,
 )
-from sources.spruce.plan import SourcePlan, SyncSession
+from sources.spruce.plan import SourcePlan, rate_budget
 from sources.spruce.stats import RunStats
+from sources.spruce.throttle import RateBudget
+from sources.spruce.window import WindowContext, WindowStart
 
-__all__ = ["RESOURCE_NAMES", "SourcePlan", "SyncSession", "spruce_source"]
+__all__ = ["RESOURCE_NAMES", "SourcePlan", "WindowStart", "spruce_source"]
 
 RESOURCE_NAMES: tuple[str, ...] = (
     "contacts", "conversations", "conversation_items",
@@ -45,23 +48,29 @@ def spruce_source(
     api_token: str = dlt.secrets.value,
     base_url: str = settings.DEFAULT_BASE_URL,
     plan: SourcePlan | None = None,
-    session: SyncSession | None = None,
+    window: WindowContext | None = None,
+    budget: RateBudget | None = None,
 ) -> list[DltResource]:
-    """Every resource of one organization; select with ``.with_resources(...)``."""
+    """Every resource of one organization; select with ``.with_resources(...)``.
+
+    A plain dlt user passes nothing but the selection: one window from the cursor, with a
+    rate limiter of its own. `SpruceRun` passes a run's shared ``budget`` and ``window``.
+    """
     plan = plan or SourcePlan()
-    session = session or SyncSession()
-    client = SpruceClient(api_token, base_url, session.budget, session.stats, plan.concurrency)
-    session.closables.append(client.close)
-    listed = conversations(client, plan, session)
+    window = window or WindowContext(WindowStart(), RunStats())
+    budget = budget or rate_budget(plan)
+    client = SpruceClient(api_token, base_url, budget, window.stats, plan.concurrency)
+    window.closables.append(client.close)
+    listed = conversations(client, plan, window)
     resources = [
-        contacts(client, plan, session),
+        contacts(client, plan, window),
         listed,
-        listed | conversation_items(client, plan, session),
-        *(reference_resource(client, listing, plan, session.stats)
+        listed | conversation_items(client, plan, window),
+        *(reference_resource(client, listing, plan, window.stats)
           for listing in REFERENCE_LISTINGS),
     ]
     if plan.webhook_endpoint_id:
-        resources.append(webhook_events(client, plan, session.stats, plan.webhook_endpoint_id))
+        resources.append(webhook_events(client, plan, window.stats, plan.webhook_endpoint_id))
     return resources
 
 
@@ -71,18 +80,18 @@ def spruce_source(
     primary_key="id",
     columns={"deleted_at": {"data_type": "timestamp", "nullable": True}},
 )
-def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
+def contacts(client: SpruceClient, plan: SourcePlan, window: WindowContext) -> Iterator[Any]:
     """The whole contact listing (the API has no change cursor).
 
     ``deleted_at`` is set by the runner after the load, for contacts that a *complete*
     listing no longer returned; a listing that fails half-way infers nothing.
     """
-    session.contacts_listing_complete = False
-    session.contacts_listed = 0
-    for page in read_listing(client, CONTACTS, plan, session.stats):
-        session.contacts_listed += len(page.records)
+    window.contacts_listing_complete = False
+    window.contacts_listed = 0
+    for page in read_listing(client, CONTACTS, plan, window.stats):
+        window.contacts_listed += len(page.records)
         yield page.records
-    session.contacts_listing_complete = True
+    window.contacts_listing_complete = True
 
 
 # A record listed twice in one run (it moved to a later page meanwhile) keeps its newest
@@ -93,7 +102,7 @@ def contacts(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> It
     primary_key="id",
     columns={"last_message_at": {"dedup_sort": "desc"}},
 )
-def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) -> Iterator[Any]:
+def conversations(client: SpruceClient, plan: SourcePlan, window: WindowContext) -> Iterator[Any]:
     """Conversations whose last activity is in this window of ``lastMessageAt``.
 
     The cursor (one timestamp in this resource's state) moves to ``min(newest seen,
@@ -102,13 +111,12 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
     """
     state = dlt.current.resource_state()
     cursor = read_cursor(state)
-    scan = ConversationScan(plan_window(cursor, plan, session.resume_from))
-    if session.first_sync is None:
-        session.first_sync = cursor is None
-    session.boundary, session.resume_boundary = session.resume_boundary, {}
-    yield from scan.pages(client, plan, session.stats)
-    session.resume_from = scan.newest if scan.stopped_at_bound else None
-    session.resume_boundary = dict(scan.at_newest) if scan.stopped_at_bound else {}
+    scan = ConversationScan(plan_window(cursor, plan, window.start.resume_from))
+    if window.first_sync is None:
+        window.first_sync = cursor is None
+    yield from scan.pages(client, plan, window.stats)
+    window.resume_from = scan.newest if scan.stopped_at_bound else None
+    window.resume_boundary = dict(scan.at_newest) if scan.stopped_at_bound else {}
     if scan.window.moves_cursor:
         write_cursor(state, advance_cursor(cursor, scan.newest, plan))
 
@@ -120,10 +128,10 @@ def conversations(client: SpruceClient, plan: SourcePlan, session: SyncSession) 
     columns={"modified_at": {"dedup_sort": "desc"}},
 )
 def conversation_items(
-    changed: list[Record], client: SpruceClient, plan: SourcePlan, session: SyncSession
+    changed: list[Record], client: SpruceClient, plan: SourcePlan, window: WindowContext
 ) -> Iterator[Any]:
     """Items of each page of changed conversations, from where each one already was."""
-    yield from changed_conversation_items(changed, client, plan, session)
+    yield from changed_conversation_items(changed, client, plan, window)
 
 
 # dlt's incremental on the events' time; the records routed to other tables have none.

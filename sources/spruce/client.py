@@ -1,10 +1,10 @@
 """The fetcher: one pooled httpx client per run, retries in one place, one shared limiter.
 
 Every request goes through `RateBudget.acquire` before it is sent and feeds the response's
-headers back to it. Retriable failures (see `exceptions`) are retried by tenacity with
-exponential backoff and jitter, honouring ``Retry-After``, within a bounded number of
-attempts and total time; then `SpruceUnavailable` says what happened. Nothing here logs a
-token, a header or a body: only method, path, status and ``s-request-id``.
+headers back to it. Retriable failures (see `exceptions`) are retried as `retries` says,
+honouring ``Retry-After``, within a bounded number of attempts and total time; then
+`SpruceUnavailable` says what happened. Nothing here logs a token, a header or a body:
+only method, path, status and ``s-request-id``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import logging
 import ssl
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from ipaddress import ip_address
 from types import TracebackType
 from typing import Any
@@ -29,36 +26,30 @@ from sources.spruce import settings
 from sources.spruce.exceptions import (
     InsecureBaseUrl,
     PaginationTokenRejected,
-    RetriableError,
     SpruceApiError,
     SpruceAuthError,
     SpruceBadBody,
     SpruceNotFound,
     SpruceServerError,
+    SpruceSyncError,
     SpruceThrottled,
     SpruceTransportError,
-    SpruceSyncError,
     SpruceUnavailable,
     UntrustedCertificate,
 )
 from sources.spruce.paging import Paginator, QueryParams
+from sources.spruce.retries import (
+    DEFAULT_RETRY_POLICY,
+    RetryPolicy,
+    parse_retry_after,
+    retrying,
+)
 from sources.spruce.stats import RunStats
 from sources.spruce.throttle import RateBudget, Sleep
 
 logger = logging.getLogger(__name__)
 
 JsonBody = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounds of the retries of one request."""
-
-    attempts: int = settings.RETRY_ATTEMPTS
-    initial_wait_s: float = settings.RETRY_INITIAL_WAIT_S
-    max_wait_s: float = settings.RETRY_MAX_WAIT_S
-    total_s: float = settings.RETRY_TOTAL_S
-    jitter_s: float = settings.RETRY_JITTER_S
 
 
 def require_secure_base_url(base_url: str) -> httpx.URL:
@@ -83,36 +74,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
-    """Wait what the server asked (Retry-After) or else exponential backoff with jitter."""
-
-    def __init__(self, policy: RetryPolicy) -> None:
-        self._backoff = tenacity.wait_exponential_jitter(
-            initial=policy.initial_wait_s, max=policy.max_wait_s, jitter=policy.jitter_s
-        )
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(error, RetriableError) and error.retry_after is not None:
-            return min(error.retry_after, settings.RETRY_AFTER_CAP_S)
-        return float(self._backoff(retry_state))
-
-
 class SpruceClient:
     """A Spruce API session: auth, timeouts, pooling, throttle, retries, paging."""
 
@@ -123,7 +84,7 @@ class SpruceClient:
         budget: RateBudget,
         stats: RunStats,
         max_connections: int = settings.DEFAULT_CONCURRENCY,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY_POLICY,
         sleep: Sleep = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
@@ -132,20 +93,7 @@ class SpruceClient:
         self.stats = stats
         self._retry = retry
         self._sleep = sleep
-        self._http = httpx.Client(
-            base_url=str(url).rstrip("/") + "/",
-            headers={"Authorization": f"Bearer {api_token}", "Accept": "application/json"},
-            timeout=httpx.Timeout(
-                connect=settings.CONNECT_TIMEOUT_S, read=settings.READ_TIMEOUT_S,
-                write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
-            ),
-            limits=httpx.Limits(
-                max_connections=max_connections + 2,
-                keepalive_expiry=settings.KEEPALIVE_EXPIRY_S,
-            ),
-            transport=transport,
-            follow_redirects=False,
-        )
+        self._http = _http_client(url, api_token, max_connections, transport)
 
     def __enter__(self) -> Self:
         return self
@@ -161,17 +109,9 @@ class SpruceClient:
 
     def get(self, path: str, params: QueryParams, resource: str) -> JsonBody:
         """GET one JSON object, retrying what is retriable; raises the fatal errors."""
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(RetriableError),
-            stop=tenacity.stop_after_attempt(self._retry.attempts)
-            | tenacity.stop_after_delay(self._retry.total_s),
-            wait=_WaitRetryAfterOrBackoff(self._retry),
-            sleep=self._sleep,
-            before_sleep=self._before_retry,
-            reraise=False,
-        )
+        attempts = retrying(self._retry, self._sleep, self._before_retry)
         try:
-            return retrying(self._get_once, path, params, resource)
+            return attempts(self._get_once, path, params, resource)
         except tenacity.RetryError as gave_up:
             last = gave_up.last_attempt.exception()
             raise SpruceUnavailable(
@@ -226,18 +166,51 @@ class SpruceClient:
                 f"GET {path} answered {status} (s-request-id {request_id})", retry_after
             )
         if status == 403:
-            return SpruceAuthError(
-                f"Spruce refused the API token (403 on {path}, s-request-id {request_id})."
-                " Check that SOURCES__SPRUCE__API_TOKEN or api_token in .dlt/secrets.toml"
-                " holds a current token of this organization and that the API integration"
-                " is still enabled in Spruce."
-            )
-        error_type, message = _error_fields(response)
-        kind = SpruceNotFound if status == 404 else SpruceApiError
-        if status == 400 and paged:
-            kind = PaginationTokenRejected
-        logger.error("GET %s -> %d %s (s-request-id %s)", path, status, error_type, request_id)
-        return kind(status, error_type, message, request_id, path)
+            return _auth_error(path, request_id)
+        return _api_error(response, path, request_id, paged)
+
+
+def _http_client(
+    url: httpx.URL, api_token: str, max_connections: int, transport: httpx.BaseTransport | None
+) -> httpx.Client:
+    """The run's pooled session: the token on every request, the timeouts and the
+    idle-connection expiry of `settings`."""
+    return httpx.Client(
+        base_url=str(url).rstrip("/") + "/",
+        headers={"Authorization": f"Bearer {api_token}", "Accept": "application/json"},
+        timeout=httpx.Timeout(
+            connect=settings.CONNECT_TIMEOUT_S, read=settings.READ_TIMEOUT_S,
+            write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
+        ),
+        limits=httpx.Limits(
+            max_connections=max_connections + 2,
+            keepalive_expiry=settings.KEEPALIVE_EXPIRY_S,
+        ),
+        transport=transport,
+        follow_redirects=False,
+    )
+
+
+def _auth_error(path: str, request_id: str | None) -> SpruceAuthError:
+    return SpruceAuthError(
+        f"Spruce refused the API token (403 on {path}, s-request-id {request_id})."
+        " Check that SOURCES__SPRUCE__API_TOKEN or api_token in .dlt/secrets.toml"
+        " holds a current token of this organization and that the API integration"
+        " is still enabled in Spruce."
+    )
+
+
+def _api_error(
+    response: httpx.Response, path: str, request_id: str | None, paged: bool
+) -> SpruceApiError:
+    """Any other 4xx; a 400 on a page request means its pagination token was rejected."""
+    status = response.status_code
+    error_type, message = _error_fields(response)
+    kind = SpruceNotFound if status == 404 else SpruceApiError
+    if status == 400 and paged:
+        kind = PaginationTokenRejected
+    logger.error("GET %s -> %d %s (s-request-id %s)", path, status, error_type, request_id)
+    return kind(status, error_type, message, request_id, path)
 
 
 def _json_object(response: httpx.Response, path: str, request_id: str | None) -> JsonBody:

@@ -17,7 +17,8 @@ from sources.spruce.client import SpruceClient
 from sources.spruce.cursors import format_timestamp, parse_timestamp
 from sources.spruce.exceptions import SpruceNotFound
 from sources.spruce.listings import ITEMS, Record, read_listing
-from sources.spruce.plan import LoadedPosition, SourcePlan, SyncSession
+from sources.spruce.plan import LoadedPosition, SourcePlan
+from sources.spruce.window import WindowContext
 
 ORDER_PARAMS = {"order": "oldest_first"}
 # A conversation's items to read: all of them (None) or those from a time on.
@@ -36,7 +37,7 @@ def items_start(
 
 def already_read(
     conversation: Record, previous: Mapping[str, LoadedPosition], plan: SourcePlan,
-    session: SyncSession,
+    window: WindowContext,
 ) -> bool:
     """Whether this listing shows the conversation as it was when its items were read,
     late enough that the lookback has nothing left to catch.
@@ -45,13 +46,13 @@ def already_read(
     items created up to ``lookback`` before each one's ``lastMessageAt``, for items that
     appear late. When that time has not moved and the items were read more than
     ``lookback`` after it, every such item was already visible then. A window also lists
-    again the conversations where the last one stopped (``session.boundary``).
+    again the conversations where the last one stopped (``WindowStart.boundary``).
     """
     listed = conversation.get("lastMessageAt")
     if plan.is_backfill or not isinstance(listed, str):
         return False
     moment = parse_timestamp(listed)
-    if session.boundary.get(conversation["id"]) == moment:
+    if window.start.boundary.get(conversation["id"]) == moment:
         return True
     known = previous.get(conversation["id"])
     if known is None or moment != known.last_message_at:
@@ -60,7 +61,7 @@ def already_read(
 
 
 def positions_before_run(
-    conversation_ids: list[str], plan: SourcePlan, session: SyncSession
+    conversation_ids: list[str], plan: SourcePlan, window: WindowContext
 ) -> dict[str, LoadedPosition]:
     """Where the warehouse had these conversations before this run.
 
@@ -68,9 +69,9 @@ def positions_before_run(
     items no listing has read yet, and its ``lastMessageAt`` is no place to resume from.
     A first sync looks nothing up (the warehouse holds nothing worth a query per page).
     """
-    if session.first_sync:
+    if window.first_sync:
         return {}
-    found = session.previous_positions(conversation_ids)
+    found = window.start.previous_positions(conversation_ids)
     return {
         conversation_id: position
         for conversation_id, position in found.items()
@@ -79,33 +80,33 @@ def positions_before_run(
 
 
 def items_to_read(
-    conversations: list[Record], plan: SourcePlan, session: SyncSession
+    conversations: list[Record], plan: SourcePlan, window: WindowContext
 ) -> list[ItemsRead]:
     """The conversations of one listing page whose items this window must read."""
     previous = positions_before_run([conversation["id"] for conversation in conversations],
-                                    plan, session)  # fmt: skip
+                                    plan, window)  # fmt: skip
     return [
         (conversation["id"], items_start(conversation["id"], previous, plan))
         for conversation in conversations
-        if not already_read(conversation, previous, plan, session)
+        if not already_read(conversation, previous, plan, window)
     ]
 
 
 def changed_conversation_items(
-    conversations: list[Record], client: SpruceClient, plan: SourcePlan, session: SyncSession
+    conversations: list[Record], client: SpruceClient, plan: SourcePlan, window: WindowContext
 ) -> Iterator[list[Record]]:
     """Pages of items of ``conversations`` (one listing page of them), many in flight."""
-    wanted = items_to_read(conversations, plan, session)
+    wanted = items_to_read(conversations, plan, window)
     with ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="items") as pool:
         for items in pool.map(
-            lambda read: conversation_items(client, plan, session, *read), wanted
+            lambda read: conversation_items(client, plan, window, *read), wanted
         ):
             if items:
                 yield items
 
 
 def conversation_items(
-    client: SpruceClient, plan: SourcePlan, session: SyncSession, conversation_id: str,
+    client: SpruceClient, plan: SourcePlan, window: WindowContext, conversation_id: str,
     start: datetime | None,
 ) -> list[Record]:
     """Every item of one conversation from ``start``; [] when it was deleted meanwhile."""
@@ -115,11 +116,11 @@ def conversation_items(
         return [
             item
             for page in read_listing(
-                client, ITEMS, plan, session.stats, path=path, params=ORDER_PARAMS,
+                client, ITEMS, plan, window.stats, path=path, params=ORDER_PARAMS,
                 start_params=start_params,
             )
             for item in page.records
         ]
     except SpruceNotFound:
-        session.stats.record_skipped_conversation(conversation_id)
+        window.stats.record_skipped_conversation(conversation_id)
         return []

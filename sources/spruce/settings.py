@@ -110,3 +110,7 @@ HEADER_REQUEST_ID = "s-request-id"
 
 # Hostnames where plain http is acceptable (the simulator, a local proxy).
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+# A wait for the rate window's end is never shorter than this share of the window (60 ms
+# of Spruce's 60 s): a window whose end is a hair away is waited for, not polled in a spin.
+RATE_WAIT_FLOOR_SHARE = 0.001

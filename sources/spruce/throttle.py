@@ -5,8 +5,9 @@ some responses, but no reset time; every integration of the practice draws on th
 budget. What matters is how long the work takes against the time the budget needs for it,
 and that no request is throttled. The limiter therefore:
 
-- keeps, per dimension, an estimate of what remains: the lowest remaining answered, minus
-  our own requests sent since (so concurrent requests are counted before they land);
+- keeps, per dimension (a `WindowBudget`, in ``window_budget``), an estimate of what
+  remains: the lowest remaining answered, minus our own requests sent since (so concurrent
+  requests are counted before they land);
 - keeps back, beyond the reserve left for the practice's other integrations
   (``reserve_share`` of the limit, never dipped into), what those others may have spent
   since the freshest answer until the next request lands, and their share of the time left
@@ -46,6 +47,7 @@ from datetime import datetime, timedelta, timezone
 
 from sources.spruce import settings
 from sources.spruce.exceptions import RateBudgetExhausted
+from sources.spruce.window_budget import Mark, WindowBudget
 
 logger = logging.getLogger(__name__)
 
@@ -70,144 +72,13 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
 
 
 @dataclass(frozen=True)
-class Mark:
-    """What one dimension knew when a request left: its window, and the lowest remaining."""
-
-    epoch: int
-    lowest: int | None
-
-
-@dataclass(frozen=True)
 class Ticket:
-    """One request between `acquire` and its answer."""
+    """One request between `acquire` and its answer: when it left, and what each dimension
+    knew then (see `WindowBudget.observe`)."""
 
     sent_at: float
     minute: Mark
     daily: Mark
-
-
-@dataclass
-class WindowBudget:
-    """What is known about one rate-limit dimension (the minute window or the day)."""
-
-    length: float
-    reserve_share: float
-    limit: int | None = None
-    estimate: int | None = None  # remaining, minus our sends not yet reflected
-    anchor: float | None = None  # latest moment the current window can have started
-    last_seen: int | None = None
-    lowest: int | None = None  # lowest remaining answered in this window
-    ours: int = 0  # our answers counted in this window
-    info_sent: float | None = None  # when the request of the freshest answer left
-    others_last_rate: float = 0.0  # requests a second the others spent in the last window
-    # how late the anchor may be, from the last reset seen between two answers
-    phase_error: float | None = None
-    epoch: int = 0  # counts windows; an answer to a request of an older one may straddle
-
-    @property
-    def reserve(self) -> int:
-        """Requests left untouched for the practice's other integrations."""
-        return math.ceil((self.limit or 0) * self.reserve_share)
-
-    @property
-    def end(self) -> float | None:
-        """The moment the current window must have reset by; None when not known."""
-        return None if self.anchor is None else self.anchor + self.length
-
-    def mark(self) -> Mark:
-        """What a request leaving now takes with it, to judge its answer by."""
-        return Mark(self.epoch, self.lowest)
-
-    def usable(self) -> int | None:
-        """Requests we may still send in this window; None when not limited or not known."""
-        if self.estimate is None:
-            return None
-        return self.estimate - self.reserve
-
-    def others_seen(self, in_flight: int) -> int:
-        """What the others spent in this window: at least this (all of ours may have landed)."""
-        if self.limit is None or self.lowest is None:
-            return 0
-        return max(0, self.limit - self.lowest - self.ours - in_flight)
-
-    def others_rate(self, in_flight: int) -> float:
-        """Requests a second the others spend: the faster of the last window and this one.
-
-        This window's figure is what they had spent by the freshest answer, over the time
-        from the window's latest possible start to the earliest moment that answer can
-        reflect, so it errs high; a floor on that time keeps one early request from reading
-        as a flood.
-        """
-        return max(self.others_last_rate, self._rate_in_window(in_flight))
-
-    def _rate_in_window(self, in_flight: int) -> float:
-        if self.anchor is None:
-            return 0.0
-        informed_at = self.anchor if self.info_sent is None else self.info_sent
-        elapsed = max(informed_at - self.anchor, self.length * settings.RATE_SAMPLE_FLOOR_SHARE)
-        return self.others_seen(in_flight) / elapsed
-
-    def roll_over(self, now: float, in_flight: int) -> None:
-        """Forget the estimate once the window must have reset, so one probe may go out."""
-        end = self.end
-        if end is not None and now >= end:
-            self._close(in_flight)
-            # the lowest is kept: an answer above it shows the reset, and when it came
-            self.anchor = self.estimate = None
-            self.epoch += 1
-
-    def observe(
-        self, limit: int, remaining: int, now: float, others_in_flight: int, sent_at: float,
-        mark: Mark,
-    ) -> None:
-        """Take in a response's headers; ``others_in_flight`` are sends it cannot reflect,
-        ``sent_at`` and ``mark`` when and with what knowledge its request left.
-
-        A reset is certain when an answer shows more than the lowest remaining known when
-        its request left: that request was admitted after the lowest one's. An answer to a
-        request sent before the current window opened is left out unless it shows such a
-        reset (then it counts in the current window); otherwise it is the old window's,
-        and the estimate already counted it as in flight.
-        """
-        self.limit = limit
-        self.last_seen = remaining
-        newer = mark.lowest is not None and remaining > mark.lowest
-        current = mark.epoch == self.epoch
-        if not (current or newer):
-            return
-        if self.anchor is None or self.estimate is None or (newer and current):
-            self._open(now, remaining - others_in_flight, newer, others_in_flight)
-        self.lowest = remaining if self.lowest is None else min(self.lowest, remaining)
-        # The lowest answered reflects every request of ours admitted before it; counting
-        # all those still out as not reflected errs low, and is exact once they are in.
-        self.estimate = self.lowest - others_in_flight
-        self.ours += 1
-        self.info_sent = sent_at if self.info_sent is None else max(self.info_sent, sent_at)
-
-    def _open(self, now: float, fresh: int, rose: bool, others_in_flight: int) -> None:
-        """Start a new window at ``now``; a reset seen between two answers fixes the phase."""
-        if rose:
-            self._close(others_in_flight)
-            self.epoch += 1  # the requests still out left in the old window
-            # the reset came after the latest request answered in the old window left
-            self.phase_error = None if self.info_sent is None else now - self.info_sent
-        self.anchor = now
-        self.estimate = fresh
-        self.lowest = None
-        self.ours = 0
-
-    def _close(self, in_flight: int) -> None:
-        """Remember how fast the others spent in the window that ends (once: a reset seen
-        after a roll-over finds it closed already).
-
-        A window that ended lasted its whole length: what the others spent in it is spread
-        over that, not over the time since we saw it open. After a wait for a window's end,
-        that time is a fraction of a second, and their spending read as a flood for which
-        everything was kept back, window after window: one run sent a probe a window for
-        minutes.
-        """
-        if self.anchor is not None:
-            self.others_last_rate = self.others_seen(in_flight) / self.length
 
 
 @dataclass
@@ -306,8 +177,8 @@ class RateBudget:
         remaining = _header_int(headers, names[1])
         if limit is not None and remaining is not None:
             budget.observe(limit, remaining, now, self.in_flight, sent_at, mark)
-        elif budget.estimate is not None:
-            budget.estimate += 1  # this request did not count on this dimension
+        else:
+            budget.count_unlimited()
 
     def _delay_before_send(self, now: float) -> float:
         self.minute.roll_over(now, self.in_flight)
@@ -402,13 +273,12 @@ class RateBudget:
         """
         end = self.minute.end
         assert end is not None
-        wait = max(end - now, 0.001 * self.minute.length)
+        wait = max(end - now, self.minute.length * settings.RATE_WAIT_FLOOR_SHARE)
         return min(wait, settings.PROBE_POLL_S) if self.in_flight else wait
 
     def _count_send(self, now: float) -> None:
         self.in_flight += 1
         self.last_send = now
         self._tickets.setdefault(threading.get_ident(), deque()).append(self._ticket(now))
-        for budget in (self.minute, self.daily):
-            if budget.estimate is not None:
-                budget.estimate -= 1
+        self.minute.count_send()
+        self.daily.count_send()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit, urlunsplit
+from typing import Literal
 
 import psycopg2
 import pytest
@@ -23,13 +23,15 @@ from tests.analytics.practice import (
     Warehouse,
     build_warehouse,
 )
-from tests.fixtures.postgres import ADMIN_DSN
+from tests.fixtures.destinations import DESTINATIONS, DestinationName
+from tests.fixtures.postgres import ADMIN_DSN, with_password
 
-POLICIES: dict[str, PhiPolicy | None] = {
+PolicyName = Literal["raw", "deidentified"]
+POLICIES: dict[PolicyName, PhiPolicy | None] = {
     "raw": None,
     "deidentified": parse_phi_policy("deidentified"),
 }
-WarehouseFactory = Callable[[str, str], Warehouse]
+WarehouseFactory = Callable[[DestinationName, PolicyName], Warehouse]
 # Ignored by the local server's trust auth; distinctive, so a test can look for leaks.
 PG_PASSWORD = "pg-password-never-on-disk-5d1f"
 
@@ -55,10 +57,10 @@ def warehouses(
     practice: Practice, tmp_path_factory: pytest.TempPathFactory, postgres_available: bool
 ) -> Iterator[WarehouseFactory]:
     """``warehouses(destination, policy_name)``: built on first use, reused after."""
-    built: dict[tuple[str, str], Warehouse] = {}
+    built: dict[tuple[DestinationName, PolicyName], Warehouse] = {}
     databases: list[str] = []
 
-    def get(destination: str, policy_name: str) -> Warehouse:
+    def get(destination: DestinationName, policy_name: PolicyName) -> Warehouse:
         if (destination, policy_name) not in built:
             root = tmp_path_factory.mktemp(f"{destination}-{policy_name}")
             dsn = _new_database(databases, postgres_available) if destination == "postgres" else None
@@ -77,16 +79,7 @@ def _new_database(databases: list[str], postgres_available: bool) -> str:
     name = f"spruce_analytics_{uuid.uuid4().hex[:12]}"
     _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     databases.append(name)
-    return _with_password(ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}")
-
-
-def _with_password(dsn: str) -> str:
-    """dlt insists on a password; the local server's trust auth ignores it."""
-    parts = urlsplit(dsn)
-    if parts.password is not None or parts.username is None:
-        return dsn
-    netloc = parts.netloc.replace(f"{parts.username}@", f"{parts.username}:{PG_PASSWORD}@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    return with_password(ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}", PG_PASSWORD)
 
 
 def _drop_database(name: str) -> None:
@@ -103,7 +96,14 @@ def _admin(statement: sql.Composable) -> None:
         connection.close()
 
 
-DESTINATIONS = [
-    pytest.param("duckdb", id="duckdb"),
-    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-]
+@pytest.fixture(params=DESTINATIONS, scope="module")
+def destination(request: pytest.FixtureRequest) -> DestinationName:
+    """Each test of a module that takes a warehouse runs once per destination."""
+    name: DestinationName = request.param
+    return name
+
+
+@pytest.fixture(scope="module")
+def warehouse(destination: DestinationName, warehouses: WarehouseFactory) -> Warehouse:
+    """The practice synced as is (no PHI policy) and modelled."""
+    return warehouses(destination, "raw")

@@ -50,7 +50,9 @@ def dump_destination(warehouse: Warehouse, into: Path) -> list[Path]:
             connection.execute(f"EXPORT DATABASE '{target}' (FORMAT csv)").fetchall()
         return files_under(target)
     dump = into / "postgres.sql"
-    dsn = warehouse.pipeline.destination_client().config.credentials.to_native_representation()
+    credentials = warehouse.pipeline.destination_client().config.credentials
+    assert credentials is not None, "a Postgres warehouse has credentials"
+    dsn = credentials.to_native_representation()
     subprocess.run(["pg_dump", "--dbname", dsn, "--schema", "spruce", "--schema",
                     "spruce_analytics", "--file", str(dump)], check=True, timeout=120)
     return [dump]

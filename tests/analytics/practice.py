@@ -16,11 +16,12 @@ from typing import Any
 import dlt
 import pytest
 
-from pipelines.options import SyncOptions
-from pipelines.sync import run_sync
-from pipelines.transform import TransformResult, run_transform
+from pipelines.analytics.transform import TransformResult, run_transform
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.run import run_sync
 from simulator.contract import JsonRecord
 from sources.spruce.phi import PhiPolicy
+from tests.fixtures.destinations import DestinationName
 
 TOKEN = "test-token"
 HASH_KEY = "analytics-test-hmac-key-0123456789"
@@ -44,7 +45,7 @@ class Practice:
 class Warehouse:
     """A synced and modelled destination, queried through dlt's SQL client."""
 
-    destination: str
+    destination: DestinationName
     pipeline: dlt.Pipeline = field(repr=False)
     pipelines_dir: Path
     duckdb_path: Path | None
@@ -57,14 +58,18 @@ class Warehouse:
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def sync_options(root: Path, destination: str) -> SyncOptions:
+def sync_options(root: Path, destination: DestinationName) -> SyncOptions:
     """Options of a test sync whose every file stays under ``root``."""
-    return SyncOptions(destination=destination,  # type: ignore[arg-type]
+    return SyncOptions(destination=destination,
                        pipelines_dir=root / "pipelines", duckdb_path=root / "warehouse.duckdb")
 
 
 def build_warehouse(
-    root: Path, destination: str, dsn: str | None, practice: Practice, policy: PhiPolicy | None
+    root: Path,
+    destination: DestinationName,
+    dsn: str | None,
+    practice: Practice,
+    policy: PhiPolicy | None,
 ) -> Warehouse:
     """Sync ``practice`` into a fresh destination and build the models on it."""
     options = replace(sync_options(root, destination), phi_policy=policy,

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.analytics import phi_scan
-from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
+from tests.analytics.conftest import WarehouseFactory
 from tests.analytics.practice import HASH_KEY, Practice, Warehouse
+from tests.fixtures.destinations import DestinationName
 
 FIGURES = {
     "messages per day and direction":
@@ -30,19 +31,16 @@ FIGURES = {
 }
 
 
-@pytest.fixture(params=DESTINATIONS, scope="module")
-def destination(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture(scope="module")
-def deidentified(destination: str, warehouses: WarehouseFactory) -> Warehouse:
+def deidentified(destination: DestinationName, warehouses: WarehouseFactory) -> Warehouse:
+    """The practice synced under the ``deidentified`` policy and modelled."""
     return warehouses(destination, "deidentified")
 
 
 @pytest.fixture(scope="module")
-def raw(destination: str, warehouses: WarehouseFactory) -> Warehouse:
-    return warehouses(destination, "raw")
+def raw(warehouse: Warehouse) -> Warehouse:
+    """The same practice synced without a policy (``warehouse``), to compare with."""
+    return warehouse
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,16 @@ from dataclasses import asdict
 import dlt
 import pytest
 
-from pipelines.dictionary import (
+from pipelines.analytics.dictionary import (
     DOCS_JSON,
     DOCS_MARKDOWN,
-    OPENAPI_PATH,
     build_dictionary,
     check_policy_columns,
     load_dictionary,
     render_markdown,
 )
+from pipelines.settings import OPENAPI_PATH
 from sources.spruce.phi import PhiPolicyError, parse_phi_policy
-from tests.analytics.conftest import DESTINATIONS, WarehouseFactory
 from tests.analytics.practice import Warehouse
 
 COMMENTS = {
@@ -33,15 +32,11 @@ COMMENTS = {
 }
 
 
-@pytest.fixture(params=DESTINATIONS, scope="module")
-def warehouse(request: pytest.FixtureRequest, warehouses: WarehouseFactory) -> Warehouse:
-    return warehouses(request.param, "raw")
-
-
 def _loaded_columns(warehouse: Warehouse) -> set[tuple[str, str]]:
-    return {(table["name"], column)
-            for table in warehouse.pipeline.default_schema.data_tables()
-            for column in table["columns"] if not column.startswith("_dlt")}
+    schema = warehouse.pipeline.default_schema
+    return {(table, column)
+            for table in schema.data_table_names()
+            for column in schema.tables[table]["columns"] if not column.startswith("_dlt")}
 
 
 def test_the_docs_are_what_the_openapi_document_generates() -> None:
@@ -67,7 +62,9 @@ def test_the_descriptions_are_kept_in_the_stored_dlt_schema(warehouse: Warehouse
     attached = dlt.attach(warehouse.pipeline.pipeline_name,
                           pipelines_dir=str(warehouse.pipelines_dir))
     column = attached.default_schema.tables["conversation_items"]["columns"]["direction"]
-    assert column["description"].startswith("The direction of the item relative to")
+    description = column.get("description")
+    assert description is not None
+    assert description.startswith("The direction of the item relative to")
 
 
 def test_nearly_every_loaded_column_is_described(warehouse: Warehouse) -> None:

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import SupportsFloat
 
 import pytest
 
-from pipelines.transform import analyst_answers
+from pipelines.analytics.transform import analyst_answers
 from tests.analytics import truth
-from tests.analytics.conftest import DESTINATIONS, PG_PASSWORD, WarehouseFactory
+from tests.analytics.conftest import PG_PASSWORD, WarehouseFactory
 from tests.analytics.practice import Practice, Warehouse
 
 MODELS = {"messages", "conversations_enriched", "response_times", "daily_activity",
           "contacts_current"}
 
 
-@pytest.fixture(params=DESTINATIONS, scope="module")
-def warehouse(request: pytest.FixtureRequest, warehouses: WarehouseFactory) -> Warehouse:
-    """The practice synced as is (no PHI policy) and modelled, per destination."""
-    return warehouses(request.param, "raw")
-
-
 def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _seconds(value: object) -> float | None:
-    return None if value is None else round(float(value), 3)  # type: ignore[arg-type]
+def _seconds(value: SupportsFloat | None) -> float | None:
+    return None if value is None else round(float(value), 3)
 
 
 def test_every_model_is_built_and_every_dbt_test_passes(warehouse: Warehouse) -> None:

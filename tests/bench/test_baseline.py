@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
+from dlt.sources.helpers.rest_client.client import RESTClient
 
 from benchmarks.baseline import INITIAL_START_FROM, SpruceTokenPaginator
 from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,40 +18,42 @@ import pytest
 from benchmarks.harness import REPO_ROOT
 from benchmarks.scenarios import SCENARIO_NAMES
 
+# A tiny run of every scenario still takes minutes.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+
+
+@dataclass(frozen=True)
+class QuickBench:
+    """What one ``--quick`` run left: its results document and its printed table."""
+
+    document: dict[str, Any]
+    table: str
+
 
 @pytest.fixture(scope="module")
-def quick_bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    """The results document and the printed table of one ``--quick`` run."""
+def quick_bench(tmp_path_factory: pytest.TempPathFactory) -> QuickBench:
     output = tmp_path_factory.mktemp("bench") / "results.json"
     completed = subprocess.run(
         [sys.executable, "scripts/bench.py", "--quick", "--output", str(output)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1500,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1500, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return json.loads(output.read_text()), completed.stdout
+    return QuickBench(json.loads(output.read_text()), completed.stdout)
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(1800)
-def test_every_scenario_runs_every_pipeline_to_completion(
-    quick_bench: tuple[dict[str, Any], str],
-) -> None:
-    document, _ = quick_bench
-    assert [scenario["name"] for scenario in document["scenarios"]] == list(SCENARIO_NAMES)
-    for scenario in document["scenarios"]:
+def test_every_scenario_runs_every_pipeline_to_completion(quick_bench: QuickBench) -> None:
+    scenarios = quick_bench.document["scenarios"]
+    assert [scenario["name"] for scenario in scenarios] == list(SCENARIO_NAMES)
+    for scenario in scenarios:
         assert scenario["runs"] and all(run["ok"] for run in scenario["runs"]), scenario["name"]
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(1800)
-def test_every_figure_of_ours_is_measured_and_ids_agree(
-    quick_bench: tuple[dict[str, Any], str],
-) -> None:
-    document, table = quick_bench
+def test_every_figure_of_ours_is_measured_and_ids_agree(quick_bench: QuickBench) -> None:
+    document = quick_bench.document
     for scenario in document["scenarios"]:
         for row in scenario["figures"]:
             assert row["ours"] is not None, (scenario["name"], row["figure"])
             if row["figure"].startswith("ids differing"):
                 assert (row["baseline"], row["raw"]) in {(0, 0), (0, None)}, scenario["name"]
-        assert scenario["title"] in table
+        assert scenario["title"] in quick_bench.table
     assert document["machine"]["cpus"] and document["versions"]["dlt"] != "absent"

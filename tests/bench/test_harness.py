@@ -16,7 +16,6 @@ from benchmarks.run_spec import PipelineKind
 from benchmarks.simulator_process import SimulatorProcess
 from benchmarks.warehouse import id_mismatches, row_counts
 
-
 # Linux carries the parent's resident size into a forked child's peak, so the measuring
 # parent must be small, as scripts/bench.py is: the test measures from a fresh interpreter
 # rather than from pytest, whose size depends on every test that ran before.
@@ -114,9 +113,10 @@ def test_a_full_sync_makes_the_fewest_requests_and_loads_the_ground_truth(
 def test_the_baseline_and_the_raw_bound_load_the_same_ids_and_rows(
     bench_simulator: SimulatorProcess, tmp_path: Path
 ) -> None:
+    compared: tuple[PipelineKind, ...] = ("baseline", "raw")
     runs = [
         measured_run(bench_simulator, Workspace(pipeline, tmp_path / pipeline), "full")
-        for pipeline in ("baseline", "raw")
+        for pipeline in compared
     ]
     assert all(run.ok for run in runs), [run.error for run in runs]
     baseline, raw = (Path(run.duckdb_path) for run in runs)

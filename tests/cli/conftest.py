@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -22,6 +21,8 @@ from pipelines.cli import app
 SECRET_TOKEN = "sk-live-0123456789abcdef-never-print-me"
 # A command that takes longer than this has hung (a small sync takes seconds).
 COMMAND_TIMEOUT_S = 120
+# The profiles the project ships.
+SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,6 @@ def project(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
     """The test's project folder with a default profile."""
     write_config(DEFAULT_PROFILE)
     return tmp_path
-
-
-def with_password(dsn: str) -> str:
-    """``dsn`` with a password: dlt requires one, trust authentication ignores it."""
-    parts = urlsplit(dsn)
-    if parts.password is not None:
-        return dsn
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace("@", ":unused@", 1)))
 
 
 def closed_port() -> int:

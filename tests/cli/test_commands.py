@@ -11,19 +11,19 @@ import duckdb
 import psycopg2
 import pytest
 
-from pipelines.demo import ANALYST_QUESTIONS
+from pipelines.analytics.questions import ANALYST_QUESTIONS
 from simulator import Simulator
 from tests.cli.conftest import (
     SECRET_TOKEN,
+    SHIPPED_CONFIG,
     SpruceSync,
     assert_no_leak,
     closed_port,
-    with_password,
 )
+from tests.fixtures.postgres import with_password
 from tests.fixtures.simulator import TEST_TOKEN
 
 pytestmark = pytest.mark.usefixtures("project")
-SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def _env(simulator: Simulator, token: str = TEST_TOKEN) -> dict[str, str]:
@@ -136,7 +136,7 @@ def test_a_backfill_reloads_a_window_and_leaves_the_cursor_alone(
 
 def _conversation_cursor(spruce_sync_process: SpruceSync, simulator: Simulator) -> str:
     status = json.loads(spruce_sync_process("status", "--json", env=_env(simulator)).stdout)
-    return next(r["cursor"] for r in status["resources"] if r["name"] == "conversations")
+    return str(next(r["cursor"] for r in status["resources"] if r["name"] == "conversations"))
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
-from pipelines import config
-from pipelines.destinations import build_target
-from pipelines.options import SyncOptions
+from pipelines.commands.values import parse_instant
+from pipelines.configuration.errors import ConfigError
+from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.profiles import load_options, with_overrides
+from pipelines.runner.destinations import build_target
+from sources.spruce.options import parse_duration
 from sources.spruce.phi import parse_phi_policy
+from tests.cli.conftest import SHIPPED_CONFIG
 
-SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
+# Every profile of every shipped file, read from the YAML itself.
+SHIPPED_PROFILES = sorted(
+    name
+    for path in SHIPPED_CONFIG.glob("*.yaml")
+    for name in yaml.safe_load(path.read_text(encoding="utf-8"))["profiles"]
+)
 
 
 @pytest.mark.parametrize(
@@ -27,13 +36,13 @@ SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config"
     ],
 )
 def test_the_shipped_profiles_load(profile: str, expected: dict[str, object]) -> None:
-    options = config.load_options(SHIPPED_CONFIG, profile)
+    options = load_options(SHIPPED_CONFIG, profile)
     for name, value in expected.items():
         assert getattr(options, name) == value
 
 
 def test_no_configuration_at_all_gives_the_documented_defaults() -> None:
-    assert config.load_options(None, "default") == SyncOptions()
+    assert load_options(None, "default") == SyncOptions()
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -49,7 +58,7 @@ def test_a_profile_inherits_along_extends_and_overrides_what_it_names(tmp_path: 
         "  shared: {destination: postgres, dataset: clinic}\n"
         "  nightly: {extends: shared, concurrency: 6, schema_contracts: {contacts: freeze}}\n"
     ))
-    options = config.load_options(folder, "nightly")
+    options = load_options(folder, "nightly")
     assert (options.destination, options.dataset_name, options.concurrency) == (
         "postgres", "clinic", 6)
     assert options.lookback == timedelta(minutes=30)  # nightly -> shared -> default
@@ -59,7 +68,7 @@ def test_a_profile_inherits_along_extends_and_overrides_what_it_names(tmp_path: 
 def test_every_yaml_file_of_the_folder_contributes_profiles(tmp_path: Path) -> None:
     folder = _write(tmp_path / "conf", "a.yaml", "profiles:\n  default: {concurrency: 3}\n")
     _write(folder, "b.yaml", "profiles:\n  deidentified: {dataset: spruce_deid}\n")
-    options = config.load_options(folder, "deidentified")
+    options = load_options(folder, "deidentified")
     assert (options.concurrency, options.dataset_name) == (3, "spruce_deid")
 
 
@@ -91,8 +100,8 @@ def test_a_bad_configuration_names_the_file_the_key_and_what_is_allowed(
     folder = tmp_path / "conf"
     for name, text in files.items():
         _write(folder, name, text)
-    with pytest.raises(config.ConfigError) as raised:
-        config.load_options(folder, "x")
+    with pytest.raises(ConfigError) as raised:
+        load_options(folder, "x")
     assert expected in str(raised.value)
     assert "hunter2" not in str(raised.value)
 
@@ -103,7 +112,7 @@ def test_a_bad_configuration_names_the_file_the_key_and_what_is_allowed(
      ("1.5d", timedelta(hours=36)), (45, timedelta(seconds=45))],
 )
 def test_durations_are_written_with_a_unit(text: str | int, expected: timedelta) -> None:
-    assert config.parse_duration(text) == expected
+    assert parse_duration(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -116,27 +125,43 @@ def test_durations_are_written_with_a_unit(text: str | int, expected: timedelta)
     ],
 )
 def test_instants_without_a_zone_are_utc(text: str, expected: datetime) -> None:
-    assert config.parse_instant(text) == expected
+    assert parse_instant(text) == expected
 
 
 def test_flags_win_over_the_profile_and_absent_flags_change_nothing() -> None:
     base = SyncOptions(concurrency=3, resources=("contacts",))
-    options = config.with_overrides(base, destination="postgres", resources=(), dataset_name=None)
+    options = with_overrides(base, destination="postgres", resources=(), dataset_name=None)
     assert (options.destination, options.resources, options.concurrency) == (
         "postgres", ("contacts",), 3)
 
 
-def test_a_phi_policy_reaches_the_options_or_is_refused_never_ignored(tmp_path: Path) -> None:
-    folder = _write(tmp_path / "conf", "a.yaml", "profiles:\n  x: {phi_policy: deidentified}\n")
-    supported = "phi_policy" in {option.name for option in dataclasses.fields(SyncOptions)}
-    if not supported:
-        with pytest.raises(config.ConfigError, match="cannot apply a PHI policy yet"):
-            config.load_options(folder, "x")
-        return
-    options = config.load_options(folder, "x")
-    assert options.phi_policy == parse_phi_policy("deidentified")  # type: ignore[attr-defined]
+def test_a_phi_policy_in_a_profile_reaches_the_options_parsed_and_is_inherited(
+    tmp_path: Path,
+) -> None:
+    folder = _write(tmp_path / "conf", "a.yaml", (
+        "profiles:\n"
+        "  x: {phi_policy: deidentified}\n"
+        "  y: {extends: x, dataset: clinic_deid}\n"
+    ))
+    policy = parse_phi_policy("deidentified")
+    assert load_options(folder, "x").phi_policy == policy
+    assert load_options(folder, "y").phi_policy == policy  # never dropped along `extends`
+    assert load_options(folder, "default").phi_policy is None
 
 
-@pytest.mark.parametrize("profile", ["default", "backfill", "postgres", "deidentified"])
+def test_the_shipped_config_defines_the_profiles_the_docs_name() -> None:
+    assert {"default", "backfill", "postgres", "deidentified"} <= set(SHIPPED_PROFILES)
+
+
+@pytest.mark.parametrize("profile", SHIPPED_PROFILES)
 def test_every_shipped_profile_has_a_usable_destination(profile: str) -> None:
-    build_target(config.load_options(SHIPPED_CONFIG, profile))  # raises on a bad name
+    options = load_options(SHIPPED_CONFIG, profile)
+    target = build_target(options)  # refuses a DuckDB file named like its dataset
+    assert target.destination.destination_name == options.destination
+    assert options.dataset_name
+    if options.destination == "duckdb":
+        assert options.duckdb_path is not None, "a DuckDB profile names its file"
+        assert target.location == str(options.duckdb_path.resolve())
+        assert Path(target.location).stem != options.dataset_name
+    else:
+        assert options.destination == "postgres"

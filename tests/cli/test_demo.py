@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.demo import ANALYST_QUESTIONS, MODEL_QUESTIONS, AnalystQuestion
+from pipelines.analytics.questions import ANALYST_QUESTIONS, MODEL_QUESTIONS, AnalystQuestion
 from simulator import Simulator, SimulatorSettings
 from tests.cli.conftest import SpruceSync, assert_no_leak
 

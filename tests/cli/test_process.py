@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator import FaultSettings
+from simulator import FaultSettings, Simulator
 from tests.cli.conftest import COMMAND_TIMEOUT_S, DEFAULT_PROFILE, SpruceSync, assert_no_leak
 from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 
@@ -58,9 +58,9 @@ def test_sigterm_stops_a_run_with_exit_code_130(
     assert "Traceback" not in stderr and TEST_TOKEN not in stdout + stderr
 
 
-def _wait_for_requests(simulator: object, process: subprocess.Popen[str], count: int) -> None:
+def _wait_for_requests(simulator: Simulator, process: subprocess.Popen[str], count: int) -> None:
     deadline = time.monotonic() + COMMAND_TIMEOUT_S
-    while simulator.counters().total_requests < count:  # type: ignore[attr-defined]
+    while simulator.counters().total_requests < count:
         assert process.poll() is None, "the run ended before it was signalled"
         assert time.monotonic() < deadline, "the run never reached the simulator"
         time.sleep(0.05)

@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 import pytest
 from rich.console import Console
 
-from pipelines import progress
-from pipelines.cli import Masked
-from pipelines.errors import DestinationUnreachable, PipelineBusy
-from pipelines.exit_codes import ExitCode, classify
-from pipelines.summary import RunSummary
+from pipelines.commands.secrets import Masked
+from pipelines.output import documents, logs, render
+from pipelines.runner.errors import DestinationUnreachable, PipelineBusy
+from pipelines.runner.failures import ExitCode, classify
+from pipelines.runner.summary import RunSummary
 from sources.spruce.exceptions import (
     ConfigurationError,
     RateBudgetExhausted,
@@ -37,7 +37,7 @@ def test_a_progress_line_counts_pages_rows_and_requests_per_resource() -> None:
         stats.record_request("contacts", waited_s=0.5)
         stats.record_page("contacts", rows=500)
     stats.record_throttled()
-    line = progress.progress_line(stats.snapshot())
+    line = logs.progress_line(stats.snapshot())
     assert "contacts 2 pages 1000 rows" in line
     assert "requests 2" in line and "throttled 1" in line and "rate limit wait 1.0 s" in line
 
@@ -50,7 +50,7 @@ def test_the_summary_says_where_the_data_is_and_what_is_incomplete() -> None:
         completeness_gaps=[{"resource": "contacts", "scope": "all", "expected": 601,
                             "loaded": 600}],
     )  # fmt: skip
-    text = _text(progress.render_summary(summary.to_dict()))
+    text = _text(render.render_summary(summary.to_dict()))
     assert "sync finished in 12.5 s: 2 window(s), 2 load(s)" in text
     assert "data: duckdb /srv/spruce_sync.duckdb, dataset spruce" in text
     assert "requests 41, retries 2, throttled 0, rate-limit wait 3.2 s" in text
@@ -88,9 +88,9 @@ def test_an_error_wrapped_by_another_keeps_its_exit_code() -> None:
 
 def test_a_spent_rate_budget_says_when_to_resume(capsys: pytest.CaptureFixture[str]) -> None:
     error = RateBudgetExhausted("the daily budget is spent", RESUME_AT)
-    message = progress.error_message(ExitCode.RATE_BUDGET, error)
+    message = documents.error_message(ExitCode.RATE_BUDGET, error)
     assert message.endswith("(resume after 2026-11-30T06:00:00+00:00)")
-    progress.print_error(ExitCode.RATE_BUDGET, message, error, json_output=True)
+    documents.print_error(ExitCode.RATE_BUDGET, message, error, json_output=True)
     document = json.loads(capsys.readouterr().out)
     assert document == {"status": "failed", "exit_code": 5, "error": message,
                         "resume_at": "2026-11-30T06:00:00+00:00"}

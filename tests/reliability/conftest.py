@@ -14,16 +14,19 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import yaml
 
-from pipelines.options import SyncOptions
-from pipelines.summary import RunSummary
-from pipelines.sync import run_sync
-from simulator import Simulator, SimulatorSettings
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.run import run_sync
+from pipelines.runner.summary import RunSummary
+from simulator import FaultKind, FaultSchedule, FaultSettings, Simulator, SimulatorSettings
 from simulator.contract import Organization
+from tests.fixtures.destinations import DestinationName
+from tests.fixtures.postgres import with_password
+from tests.fixtures.simulator import ServeSimulator
 from tests.reliability.leaks import Leak, LeakScanner
 from tests.reliability.processes import SyncProcess
 from tests.reliability.request_log import RequestLog
@@ -40,17 +43,33 @@ TINY = SimulatorSettings(seed=11, scale="tiny", tokens=(API_TOKEN,))
 # Not the default ``spruce.duckdb``: a file named like the dataset makes DuckDB's
 # references ambiguous (catalog "spruce" vs schema "spruce"); reported to the lead.
 DUCKDB_FILE = "warehouse.duckdb"
-DESTINATIONS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 _LOG_FORMAT = logging.Formatter("%(levelname)s %(name)s %(message)s")
+
+
+class LoggedSimulator(Simulator):
+    """A simulator whose every API request is recorded in ``request_log``."""
+
+    def __init__(self, settings: SimulatorSettings, organization: Organization | None) -> None:
+        super().__init__(settings, organization=organization)
+        # In front of the whole app, Starlette's error handling included, so that every
+        # answer is logged with its status. Starlette builds this stack at its first request
+        # unless it is set before.
+        self.request_log = RequestLog(self.app.build_middleware_stack())
+        self.app.middleware_stack = self.request_log
+
+
+def schedule(fault: FaultKind, operation: str, count: int = 1) -> FaultSettings:
+    """Faults that answer the next ``count`` requests to ``operation`` with ``fault``."""
+    return FaultSettings(schedules=(FaultSchedule(fault, count, operation),))
 
 
 @dataclass
 class SyncHarness:
     """One pipeline, one warehouse and the simulator it syncs from."""
 
-    simulator: Simulator
+    simulator: LoggedSimulator
     root: Path
-    destination: str = "duckdb"
+    destination: DestinationName = "duckdb"
     postgres_dsn: str | None = None
     scanner: LeakScanner | None = None
     defaults: dict[str, Any] = field(default_factory=dict)
@@ -58,7 +77,7 @@ class SyncHarness:
     def options(self, **overrides: Any) -> SyncOptions:
         """The harness's options (its folders), changed by ``overrides``."""
         base = SyncOptions(
-            destination=self.destination,  # type: ignore[arg-type]
+            destination=self.destination,
             pipelines_dir=self.root / "pipelines",
             duckdb_path=self.root / DUCKDB_FILE,
         )
@@ -138,15 +157,11 @@ class SyncHarness:
         return [row["state"] for row in sorted(rows, key=lambda row: row["version"])]
 
 
-def dlt_credentials(dsn: str) -> str:
-    """The DSN as dlt accepts it: dlt requires a password, trust auth ignores it."""
-    return dsn.replace("postgresql://postgres@", "postgresql://postgres:unused@", 1)
-
-
 @pytest.fixture
-def destination(request: pytest.FixtureRequest) -> str:
+def destination(request: pytest.FixtureRequest) -> DestinationName:
     """``duckdb`` unless a test parametrizes it (indirectly) with ``DESTINATIONS``."""
-    return str(getattr(request, "param", "duckdb"))
+    name: DestinationName = getattr(request, "param", "duckdb")
+    return name
 
 
 @pytest.fixture
@@ -160,37 +175,35 @@ def found_leaks() -> list[Leak]:
     return []
 
 
-StartSimulator = Callable[..., Simulator]
+class StartSimulator(Protocol):
+    """``start(wrap=None, **overrides)``: a running tiny simulator with a request log.
 
-
-@pytest.fixture
-def start_simulator() -> Iterator[StartSimulator]:
-    """Start tiny simulators with a request log: ``start(organization=None, **settings)``.
-
-    ``organization`` wraps the seeded one (``simulator.contract.Organization``), for the
-    scenarios the fault switches cannot express. Each simulator's ``request_log`` is a
-    `RequestLog`; all are stopped at teardown.
+    ``overrides`` are fields of ``SimulatorSettings`` changed on ``TINY``; ``wrap`` wraps
+    the seeded organization (``simulator.contract.Organization``), for the scenarios the
+    fault switches cannot express.
     """
-    started: list[Simulator] = []
 
-    def start(wrap: Callable[[Organization], Organization] | None = None, **overrides: Any) -> Simulator:
-        settings = replace(TINY, **overrides)
-        simulator = Simulator(settings)
-        if wrap is not None:
-            simulator = Simulator(settings, organization=wrap(simulator.organization))
-        simulator.request_log = RequestLog(simulator.app)  # type: ignore[attr-defined]
-        simulator.app = simulator.request_log  # type: ignore[attr-defined]
-        simulator.start()
-        started.append(simulator)
-        return simulator
-
-    yield start
-    for simulator in started:
-        simulator.stop()
+    def __call__(
+        self, wrap: Callable[[Organization], Organization] | None = None, **overrides: Any
+    ) -> LoggedSimulator: ...
 
 
 @pytest.fixture
-def tiny_simulator(start_simulator: StartSimulator) -> Simulator:
+def start_simulator(serve_simulator: ServeSimulator) -> StartSimulator:
+    """Start tiny simulators with a request log; all are stopped at teardown."""
+
+    def start(
+        wrap: Callable[[Organization], Organization] | None = None, **overrides: Any
+    ) -> LoggedSimulator:
+        settings = replace(TINY, **overrides)
+        organization = None if wrap is None else wrap(Simulator(settings).organization)
+        return serve_simulator(LoggedSimulator(settings, organization))
+
+    return start
+
+
+@pytest.fixture
+def tiny_simulator(start_simulator: StartSimulator) -> LoggedSimulator:
     """A tiny organization that accepts ``API_TOKEN``; no rate limit, no faults."""
     return start_simulator()
 
@@ -198,18 +211,18 @@ def tiny_simulator(start_simulator: StartSimulator) -> Simulator:
 @pytest.fixture
 def harness(
     request: pytest.FixtureRequest,
-    destination: str,
-    tiny_simulator: Simulator,
+    destination: DestinationName,
+    tiny_simulator: LoggedSimulator,
     tmp_path: Path,
     leak_scanner: LeakScanner,
     found_leaks: list[Leak],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[SyncHarness]:
     """A sync harness on the tiny simulator; its stored dlt state is scanned at the end."""
-    dsn = None
+    dsn: str | None = None
     if destination == "postgres":
         dsn = request.getfixturevalue("postgres_dsn")
-        monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", dlt_credentials(dsn))
+        monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", with_password(dsn))
     leak_scanner.learn_patient_values(tiny_simulator.ground_truth())
     harness = SyncHarness(tiny_simulator, tmp_path, destination, dsn, leak_scanner)
     yield harness

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.conftest import DESTINATIONS, SyncHarness
+from tests.fixtures.destinations import DESTINATIONS
+from tests.reliability.conftest import SyncHarness
 
 
 @pytest.mark.parametrize("destination", DESTINATIONS, indirect=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-
 from datetime import datetime
 
 import pytest
 
-from tests.reliability.conftest import DESTINATIONS, StartSimulator, SyncHarness
+from tests.fixtures.destinations import DESTINATIONS
+from tests.reliability.conftest import StartSimulator, SyncHarness
 from tests.reliability.organizations import (
     EMOJI_TEXT,
     MEGABYTE_TEXT,

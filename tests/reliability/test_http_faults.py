@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from pipelines.exit_codes import ExitCode, classify
-from simulator import FaultSchedule, FaultSettings, RateLimitSettings
+from pipelines.runner.failures import ExitCode, classify
+from simulator import FaultKind, RateLimitSettings
 from sources.spruce.exceptions import SpruceUnavailable
 from sources.spruce.settings import RETRY_ATTEMPTS, RETRY_INITIAL_WAIT_S
-from tests.reliability.conftest import DESTINATIONS, StartSimulator, SyncHarness
+from tests.fixtures.destinations import DESTINATIONS
+from tests.reliability.conftest import StartSimulator, SyncHarness, schedule
 from tests.reliability.request_log import LoggedRequest
 from tests.reliability.warehouse import row_counts
 
@@ -24,11 +25,7 @@ RETRY_AFTER_S = 1.0
 # Small pages, so that a listing has several pages for a fault to land between.
 SMALL_PAGES = {"ListConversations": 5, "ConversationItems": 20, "ListContacts": 10}
 # Every retriable fault, each of which a run must survive when it is brief.
-TRANSIENT_FAULTS = ["500", "502", "503", "504", "disconnect", "truncated-json", "html"]
-
-
-def faults(*schedules: FaultSchedule) -> FaultSettings:
-    return FaultSettings(schedules=schedules)
+TRANSIENT_FAULTS: list[FaultKind] = ["500", "502", "503", "504", "disconnect", "truncated-json", "html"]
 
 
 def retries_of(requests: list[LoggedRequest], failed: Callable[[int], bool]) -> list[float]:
@@ -42,7 +39,7 @@ def retries_of(requests: list[LoggedRequest], failed: Callable[[int], bool]) -> 
 
 
 def test_row1_429_with_retry_after_is_waited_for(harness: SyncHarness) -> None:
-    harness.simulator.set_faults(faults(FaultSchedule("429", 2, "ListConversations")))
+    harness.simulator.set_faults(schedule("429", "ListConversations", 2))
 
     summary = harness.run()
 
@@ -54,9 +51,9 @@ def test_row1_429_with_retry_after_is_waited_for(harness: SyncHarness) -> None:
 
 @pytest.mark.parametrize("fault", ["429-no-retry-after", "503"])
 def test_row2_throttling_without_retry_after_backs_off_exponentially(
-    harness: SyncHarness, fault: str
+    harness: SyncHarness, fault: FaultKind
 ) -> None:
-    harness.simulator.set_faults(faults(FaultSchedule(fault, 3, "ListConversations")))
+    harness.simulator.set_faults(schedule(fault, "ListConversations", 3))
 
     harness.run()
 
@@ -84,10 +81,10 @@ def test_row3_the_budget_is_never_overdrawn(
 
 @pytest.mark.parametrize("fault", TRANSIENT_FAULTS)
 def test_row4_7_8_a_brief_fault_is_retried_and_changes_nothing(
-    harness: SyncHarness, fault: str
+    harness: SyncHarness, fault: FaultKind
 ) -> None:
     """Rows 4 (5xx burst), 7 (reset mid-body) and 8 (truncated JSON, HTML with a 200)."""
-    harness.simulator.set_faults(faults(FaultSchedule(fault, 2, "ConversationItems")))
+    harness.simulator.set_faults(schedule(fault, "ConversationItems", 2))
 
     summary = harness.run(page_sizes=SMALL_PAGES)
 
@@ -101,7 +98,7 @@ def test_row5_a_5xx_outage_fails_clearly_and_commits_nothing(harness: SyncHarnes
     harness.run()
     states, loads, counts = harness.stored_states(), harness.load_ids(), row_counts(harness.warehouse)
     harness.simulator.advance({"new_items": 5, "new_conversations": 2})
-    harness.simulator.set_faults(faults(FaultSchedule("503", RETRY_ATTEMPTS, "ListConversations")))
+    harness.simulator.set_faults(schedule("503", "ListConversations", RETRY_ATTEMPTS))
 
     error = harness.fail()
 
@@ -115,9 +112,9 @@ def test_row5_a_5xx_outage_fails_clearly_and_commits_nothing(harness: SyncHarnes
 
 @pytest.mark.parametrize("fault", ["truncated-json", "html"])
 def test_row8_a_body_that_stays_bad_is_a_failure_never_a_last_page(
-    harness: SyncHarness, fault: str
+    harness: SyncHarness, fault: FaultKind
 ) -> None:
-    harness.simulator.set_faults(faults(FaultSchedule(fault, RETRY_ATTEMPTS, "ListConversations")))
+    harness.simulator.set_faults(schedule(fault, "ListConversations", RETRY_ATTEMPTS))
 
     error = harness.fail()
 

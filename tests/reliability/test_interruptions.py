@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipelines.exit_codes import ExitCode
+from pipelines.runner.failures import ExitCode
 from simulator import FaultSettings
-from tests.reliability.conftest import DESTINATIONS, StartSimulator, SyncHarness
+from tests.fixtures.destinations import DESTINATIONS
+from tests.reliability.conftest import StartSimulator, SyncHarness
 from tests.reliability.processes import SyncProcess, pending_packages, phase
 from tests.reliability.warehouse import duplicate_ids
 
@@ -199,7 +200,9 @@ class DuckDBLocker:
     def try_lock(self) -> bool:
         """One attempt to open the file from another process; True when it opened."""
         script = f"import duckdb\nduckdb.connect({str(self.path)!r}).close()\n"
-        attempt = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+        attempt = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, timeout=60, check=False
+        )
         return attempt.returncode == 0
 
     def release(self) -> None:

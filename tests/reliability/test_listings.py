@@ -6,18 +6,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pipelines.exit_codes import ExitCode, classify
-from simulator import FaultSchedule, FaultSettings
+from pipelines.runner.failures import ExitCode, classify
+from simulator import FaultKind, FaultSettings
 from sources.spruce.exceptions import PaginationLoopError
-from tests.reliability.conftest import StartSimulator, SyncHarness
+from tests.reliability.conftest import StartSimulator, SyncHarness, schedule
 from tests.reliability.organizations import ChangeMidListing, ChangingOrganization, VanishingItems
 from tests.reliability.warehouse import duplicate_ids
 
 SMALL_PAGES = {"ListConversations": 5, "ConversationItems": 20, "ListContacts": 10}
-
-
-def schedule(fault: str, operation: str, count: int = 1) -> FaultSettings:
-    return FaultSettings(schedules=(FaultSchedule(fault, count, operation),))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("operation", ["ListConversations", "ConversationItems", "ListContacts"])
@@ -35,7 +31,7 @@ def test_row9_an_expired_pagination_token_restarts_the_listing(
 @pytest.mark.parametrize("fault", ["repeat-token", "has-more-without-token"])
 @pytest.mark.parametrize("operation", ["ListConversations", "ListContacts"])
 def test_row10_a_paging_loop_is_stopped_with_a_clear_error(
-    harness: SyncHarness, fault: str, operation: str
+    harness: SyncHarness, fault: FaultKind, operation: str
 ) -> None:
     harness.simulator.set_faults(schedule(fault, operation))
 

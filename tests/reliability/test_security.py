@@ -15,15 +15,16 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from pipelines.exit_codes import ExitCode, classify
-from simulator import FaultSchedule, FaultSettings, Simulator
+from pipelines.runner.failures import ExitCode, classify
+from simulator import FaultKind, FaultSettings, Simulator
 from sources.spruce.exceptions import (
     InsecureBaseUrl,
     SpruceApiError,
     SpruceAuthError,
     UntrustedCertificate,
 )
-from tests.reliability.conftest import DESTINATIONS, SyncHarness
+from tests.fixtures.destinations import DESTINATIONS
+from tests.reliability.conftest import SyncHarness, schedule
 from tests.reliability.leaks import holds_data
 from tests.reliability.warehouse import data_tables
 
@@ -56,8 +57,7 @@ def test_row27_an_error_body_echoing_patient_data_is_logged_without_it(
     harness: SyncHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The leak scan after the test proves the absence; this proves what is logged."""
-    leak = FaultSettings(schedules=(FaultSchedule("leak-error", 1, "ListConversations"),))
-    harness.simulator.set_faults(leak)
+    harness.simulator.set_faults(schedule("leak-error", "ListConversations"))
 
     error = harness.fail()
 
@@ -67,8 +67,7 @@ def test_row27_an_error_body_echoing_patient_data_is_logged_without_it(
 
 
 def test_row27_the_cli_reports_such_an_error_without_the_body(harness: SyncHarness) -> None:
-    leak = FaultSettings(schedules=(FaultSchedule("leak-error", 1, "ListConversations"),))
-    harness.simulator.set_faults(leak)
+    harness.simulator.set_faults(schedule("leak-error", "ListConversations"))
 
     process = harness.cli("run").start()
 
@@ -77,12 +76,12 @@ def test_row27_the_cli_reports_such_an_error_without_the_body(harness: SyncHarne
 
 
 @pytest.mark.parametrize("fault", [None, "leak-error", "500"])
-def test_row29_a_debug_level_cli_run_leaks_nothing(harness: SyncHarness, fault: str | None) -> None:
+def test_row29_a_debug_level_cli_run_leaks_nothing(
+    harness: SyncHarness, fault: FaultKind | None
+) -> None:
     """--debug logs everything and prints tracebacks; the leak scan reads all of it."""
     if fault is not None:
-        harness.simulator.set_faults(
-            FaultSettings(schedules=(FaultSchedule(fault, 10, "ListConversations"),))  # type: ignore[arg-type]
-        )
+        harness.simulator.set_faults(schedule(fault, "ListConversations", 10))
 
     process = harness.cli("run", "--debug").start()
 
@@ -194,7 +193,8 @@ class TelemetryCatcher(http.server.ThreadingHTTPServer):
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
-        self.server.hits += 1  # type: ignore[attr-defined]
+        assert isinstance(self.server, TelemetryCatcher)
+        self.server.hits += 1
         self.send_response(200)
         self.end_headers()
 

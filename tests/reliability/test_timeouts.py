@@ -17,7 +17,7 @@ import pytest
 from simulator import FaultSettings
 from sources.spruce import settings
 from sources.spruce.exceptions import SpruceUnavailable
-from tests.reliability.conftest import SyncHarness
+from tests.reliability.conftest import LoggedSimulator, SyncHarness
 
 TIMEOUT_S = 0.3
 # Longer than the timeout, so that every answer comes too late while it is on.
@@ -67,11 +67,10 @@ def test_row6_connects_that_keep_timing_out_end_the_run_after_the_attempt_budget
     assert f"after {settings.RETRY_ATTEMPTS} attempts" in str(error)
 
 
-def _clear_latency_after_first_request(simulator: object) -> None:
-    log = simulator.request_log  # type: ignore[attr-defined]
-    assert log.first_request.wait(60)
+def _clear_latency_after_first_request(simulator: LoggedSimulator) -> None:
+    assert simulator.request_log.first_request.wait(60)
     threading.Event().wait(2 * TIMEOUT_S)
-    simulator.set_faults(FaultSettings())  # type: ignore[attr-defined]
+    simulator.set_faults(FaultSettings())
 
 
 @pytest.fixture
@@ -80,7 +79,7 @@ def unanswered_port() -> Iterator[int]:
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(0)
-    port = server.getsockname()[1]
+    port = int(server.getsockname()[1])
     fillers = [socket.socket() for _ in range(8)]
     for filler in fillers:
         filler.setblocking(False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import duckdb
 import psycopg2
@@ -45,55 +45,69 @@ class Warehouse(Protocol):
         ...
 
 
+class _SqlWarehouse:
+    """A dataset read with SQL; a subclass says how a query reaches its destination."""
+
+    dataset: str
+    # How the destination's driver writes a query parameter.
+    _PARAMETER: ClassVar[str]
+
+    def tables(self) -> set[str]:
+        query = "select table_name from information_schema.tables where table_schema = "
+        _, rows = self._execute(query + self._PARAMETER, [self.dataset])
+        return {name for (name,) in rows}
+
+    def rows(self, table: str) -> list[Row]:
+        names, rows = self._execute(f'select * from "{self.dataset}"."{table}"', [])
+        return [dict(zip(names, values)) for values in rows]
+
+    def _execute(
+        self, query: str, parameters: list[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The column names and the rows of ``query``."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class DuckDBWarehouse:
+class DuckDBWarehouse(_SqlWarehouse):
     """A dataset in a DuckDB file, opened read-only for each query."""
 
     path: Path
     dataset: str = "spruce"
+    _PARAMETER = "?"
 
     def tables(self) -> set[str]:
-        query = "select table_name from information_schema.tables where table_schema = ?"
-        return {name for (name,) in self._query(query, [self.dataset])}
+        """No tables before the file exists (a run that failed early creates none)."""
+        return super().tables() if self.path.exists() else set()
 
-    def rows(self, table: str) -> list[Row]:
+    def _execute(
+        self, query: str, parameters: list[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         with duckdb.connect(str(self.path), read_only=True) as connection:
-            cursor = connection.execute(f'select * from "{self.dataset}"."{table}"')
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, values)) for values in cursor.fetchall()]
-
-    def _query(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
-        if not self.path.exists():
-            return []
-        with duckdb.connect(str(self.path), read_only=True) as connection:
-            return connection.execute(query, parameters).fetchall()
+            cursor = connection.execute(query, parameters)
+            return [column[0] for column in cursor.description], cursor.fetchall()
 
 
 @dataclass(frozen=True)
-class PostgresWarehouse:
+class PostgresWarehouse(_SqlWarehouse):
     """A dataset (a schema) in a PostgreSQL database."""
 
     dsn: str
     dataset: str = "spruce"
+    _PARAMETER = "%s"
 
-    def tables(self) -> set[str]:
-        query = "select table_name from information_schema.tables where table_schema = %s"
-        return {name for (name,) in self._query(query, [self.dataset])}
-
-    def rows(self, table: str) -> list[Row]:
-        with psycopg2.connect(self.dsn) as connection, connection.cursor() as cursor:
-            cursor.execute(f'select * from "{self.dataset}"."{table}"')
-            names = [column[0] for column in cursor.description]
-            rows = [dict(zip(names, values)) for values in cursor.fetchall()]
-        connection.close()
-        return rows
-
-    def _query(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
-        with psycopg2.connect(self.dsn) as connection, connection.cursor() as cursor:
-            cursor.execute(query, parameters)
-            result = cursor.fetchall()
-        connection.close()
-        return result
+    def _execute(
+        self, query: str, parameters: list[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        connection = psycopg2.connect(self.dsn)
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(query, parameters or None)
+                names: list[str] = [column[0] for column in cursor.description]
+                rows: list[tuple[Any, ...]] = cursor.fetchall()
+        finally:
+            connection.close()
+        return names, rows
 
 
 def data_tables(warehouse: Warehouse) -> set[str]:

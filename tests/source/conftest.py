@@ -9,34 +9,32 @@ from typing import Any
 
 import pytest
 
-from pipelines.options import SyncOptions
+from pipelines.configuration.options import SyncOptions
+from tests.fixtures.destinations import DESTINATIONS, DestinationName
+from tests.fixtures.postgres import with_password
 from tests.source.warehouse_reader import WarehouseReader
 
 # A first-sync window longer than the simulator's history: one window per run, so the
 # tests stay fast; windowing itself has its own test with a short window.
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def destination(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture(params=DESTINATIONS)
+def destination(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> DestinationName:
     """Each end-to-end test runs once into DuckDB and once into PostgreSQL."""
-    if request.param == "postgres":
+    name: DestinationName = request.param
+    if name == "postgres":
         dsn: str = request.getfixturevalue("postgres_dsn")
-        # dlt's Postgres credentials require a password; trust auth ignores it.
-        monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", with_placeholder_password(dsn))
-    return str(request.param)
-
-
-def with_placeholder_password(dsn: str) -> str:
-    scheme, rest = dsn.split("://", 1)
-    user, host = rest.split("@", 1)
-    return dsn if ":" in user else f"{scheme}://{user}:unused@{host}"
+        monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", with_password(dsn))
+    return name
 
 
 @pytest.fixture
-def options(destination: str, tmp_path: Path) -> SyncOptions:
+def options(destination: DestinationName, tmp_path: Path) -> SyncOptions:
     """Options of a run into the test's destination, with the documented defaults."""
     return SyncOptions(
-        destination=destination,  # type: ignore[arg-type]
+        destination=destination,
         pipelines_dir=tmp_path / "pipelines",
         duckdb_path=tmp_path / "warehouse.duckdb",
     )

@@ -13,9 +13,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pipelines.options import SyncOptions
-from pipelines.summary import RunSummary
-from pipelines.sync import run_sync
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.run import run_sync
+from pipelines.runner.summary import RunSummary
 from simulator import RateLimitSettings, Simulator
 from simulator.settings import FIXED_PAGE_SIZES, PAGE_SIZE_BOUNDS
 from sources.spruce.cursors import parse_timestamp

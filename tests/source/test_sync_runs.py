@@ -6,16 +6,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from typing import TypedDict
 
 import pytest
 
-from pipelines.destinations import pipelines_dir
-from pipelines.errors import PipelineBusy
-from pipelines.lock import pipeline_lock
-from pipelines.options import SyncOptions
-from pipelines.status import pipeline_status
-from pipelines.sync import check_connection, run_sync
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.check import check_connection
+from pipelines.runner.destinations import pipelines_dir
+from pipelines.runner.errors import PipelineBusy
+from pipelines.runner.lock import pipeline_lock
+from pipelines.runner.run import run_sync
+from pipelines.runner.status import pipeline_status
 from simulator import FaultSettings, RateLimitSettings, Simulator
 from sources.spruce.cursors import parse_timestamp
 from sources.spruce.exceptions import InsecureBaseUrl, RateBudgetExhausted, SpruceAuthError
@@ -24,8 +26,16 @@ from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 from tests.source.test_sync_bar import assert_equals_ground_truth, sync
 from tests.source.warehouse_reader import WarehouseReader
 
+
+class WindowOptions(TypedDict):
+    """The ``SyncOptions`` fields that cut a first sync into windows."""
+
+    window_conversations: int
+    page_sizes: dict[str, int]
+
+
 # Windows of one 50-conversation page each: a small organization's first sync takes four.
-PAGED_WINDOWS = {"window_conversations": 50, "page_sizes": {"ListConversations": 50}}
+PAGED_WINDOWS: WindowOptions = {"window_conversations": 50, "page_sizes": {"ListConversations": 50}}
 
 
 def test_a_first_sync_runs_in_windows_each_committed_on_its_own(

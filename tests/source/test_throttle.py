@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sources.spruce.exceptions import RateBudgetExhausted
-from sources.spruce.throttle import RateBudget, WindowBudget
+from sources.spruce.throttle import RateBudget
+from sources.spruce.window_budget import WindowBudget
 from tests.source.budget_model import FakeClock, FixedWindowOrganization
 
 NOON = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)

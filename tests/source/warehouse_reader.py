@@ -6,8 +6,8 @@ from typing import Any
 
 import dlt
 
-from pipelines.destinations import build_target, pipelines_dir
-from pipelines.options import SyncOptions
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.destinations import build_target, pipelines_dir
 
 
 class WarehouseReader:

@@ -5,17 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from simulator.contract import JsonRecord, ListQuery
+from simulator.contract import JsonRecord, ListOperation, ListQuery, Page, SortKey
 from simulator.organization import SimulatedOrganization
 
 
-def read_all(org: SimulatedOrganization, operation: str, now: datetime, limit: int | None = 200,
-             **params: Any) -> list[JsonRecord]:
+def read_all(org: SimulatedOrganization, operation: ListOperation, now: datetime,
+             limit: int | None = 200, **params: Any) -> list[JsonRecord]:
     """Every record of a listing, following ``last_key`` until ``has_more`` is false."""
+    return read_after(org, operation, now, limit, None, params)
+
+
+def read_after(org: SimulatedOrganization, operation: ListOperation, now: datetime,
+               limit: int | None, after: SortKey | None, params: dict[str, Any]
+               ) -> list[JsonRecord]:
+    """Every record of a listing after the key ``after`` (None: from the start)."""
     records: list[JsonRecord] = []
-    after = None
     while True:
-        page = org.list_page(ListQuery(operation, after, limit, params, now))  # type: ignore[arg-type]
+        page = org.list_page(ListQuery(operation, after, limit, params, now))
         records.extend(page.records)
         if not page.has_more:
             return records
@@ -23,10 +29,10 @@ def read_all(org: SimulatedOrganization, operation: str, now: datetime, limit: i
         after = page.last_key
 
 
-def first_page(org: SimulatedOrganization, operation: str, now: datetime, limit: int | None,
-               **params: Any) -> Any:
+def first_page(org: SimulatedOrganization, operation: ListOperation, now: datetime,
+               limit: int | None, **params: Any) -> Page:
     """The first page of a listing."""
-    return org.list_page(ListQuery(operation, None, limit, params, now))  # type: ignore[arg-type]
+    return org.list_page(ListQuery(operation, None, limit, params, now))
 
 
 def ids(records: list[JsonRecord]) -> list[str]:

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from simulator.contract import ListOperation
 from simulator.organization import SimulatedOrganization
 from tests.simulator.data.conftest import AFTER_ANCHOR, ANCHOR
 from tests.simulator.data.reading import first_page, ids, items_of, read_all
 
-ID_PATTERNS = {
+ID_PATTERNS: dict[ListOperation, str] = {
     "ListContacts": r"entity_[0-9A-Z]{13}",
     "ListConversations": r"t_[0-9A-Z]{12}",
     "ListSavedMessages": r"sm_[0-9A-Z]{12}",
@@ -43,7 +44,9 @@ def test_other_seed_other_ids_and_data() -> None:
 
 
 @pytest.mark.parametrize("operation", sorted(ID_PATTERNS))
-def test_ids_are_prefixed_and_opaque(small_org: SimulatedOrganization, operation: str) -> None:
+def test_ids_are_prefixed_and_opaque(
+    small_org: SimulatedOrganization, operation: ListOperation
+) -> None:
     records = read_all(small_org, operation, AFTER_ANCHOR, limit=None, orderBy="created")
     assert all(re.fullmatch(ID_PATTERNS[operation], record["id"]) for record in records)
 

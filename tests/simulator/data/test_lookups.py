@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from simulator.contract import Gone, NotFound
+from simulator.contract import GetOperation, Gone, NotFound
 from simulator.data.settings import LEGACY_TRANSCRIPTION_MESSAGE
 from simulator.organization import SimulatedOrganization
 from tests.simulator.data.conftest import AFTER_ANCHOR
@@ -55,10 +55,10 @@ def test_listed_items_are_got_by_id(small_org: SimulatedOrganization) -> None:
     ("Transcription", "tr_nope"),
     ("WebhookEndpoint", "wde_nope"),
 ])
-def test_unknown_ids_are_not_found(small_org: SimulatedOrganization, operation: str,
+def test_unknown_ids_are_not_found(small_org: SimulatedOrganization, operation: GetOperation,
                                    record_id: str) -> None:
     with pytest.raises(NotFound, match="not found"):
-        small_org.get(operation, record_id, AFTER_ANCHOR)  # type: ignore[arg-type]
+        small_org.get(operation, record_id, AFTER_ANCHOR)
 
 
 def test_ids_of_another_organization_are_not_found(small_org: SimulatedOrganization) -> None:

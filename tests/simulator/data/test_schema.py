@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from simulator.contract import ListQuery
+from simulator.contract import GetOperation, ListOperation
 from simulator.organization import SimulatedOrganization
 from tests.simulator.data.conftest import AFTER_ANCHOR
+from tests.simulator.data.reading import first_page
 
 # List operation -> the component schema of one of its records.
-LIST_SCHEMAS = {
+LIST_SCHEMAS: dict[ListOperation, str] = {
     "ListContacts": "contact",
     "ContactFields": "contact_organizationContactFieldName",
     "ContactTags": "contact_tag",
@@ -41,7 +42,7 @@ def validator(spec: dict[str, Any], component: str) -> OAS30Validator:
     return OAS30Validator(schema, format_checker=oas30_format_checker)
 
 
-def parent_params(org: SimulatedOrganization, operation: str) -> dict[str, Any]:
+def parent_params(org: SimulatedOrganization, operation: ListOperation) -> dict[str, Any]:
     """Path ids of parents that have children: a contact with links or conversations."""
     world = org.world
     if operation == "ContactConversations":
@@ -63,23 +64,22 @@ def parent_params(org: SimulatedOrganization, operation: str) -> dict[str, Any]:
     }
 
 
-def all_records(org: SimulatedOrganization, operation: str) -> list[dict[str, Any]]:
-    query = ListQuery(operation, None, None, parent_params(org, operation), AFTER_ANCHOR)  # type: ignore[arg-type]
-    return org.list_page(query).records
+def all_records(org: SimulatedOrganization, operation: ListOperation) -> list[dict[str, Any]]:
+    """Every record of a listing, in one page."""
+    return first_page(org, operation, AFTER_ANCHOR, None, **parent_params(org, operation)).records
 
 
 def every_item(org: SimulatedOrganization) -> Iterator[dict[str, Any]]:
     """Every item of every conversation (so that every content shape is met)."""
     for index in range(org.world.conversations.count):
         conversation_id = org.world.conversations.record(index)["id"]
-        query = ListQuery("ConversationItems", None, None, {"conversationId": conversation_id},
-                          AFTER_ANCHOR)
-        yield from org.list_page(query).records
+        yield from first_page(org, "ConversationItems", AFTER_ANCHOR, None,
+                              conversationId=conversation_id).records
 
 
 @pytest.mark.parametrize("operation", sorted(LIST_SCHEMAS))
 def test_listed_records_validate(
-    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: str
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: ListOperation
 ) -> None:
     records = all_records(small_org, operation)
     assert records, f"{operation} listed nothing to validate"
@@ -115,11 +115,11 @@ def test_every_item_shape_validates(
     ],
 )
 def test_got_records_validate(
-    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: str,
-    component: str, source: str,
+    small_org: SimulatedOrganization, openapi_spec: dict[str, Any], operation: GetOperation,
+    component: str, source: ListOperation,
 ) -> None:
     listed = all_records(small_org, source)[0]
-    record = small_org.get(operation, listed["id"], AFTER_ANCHOR)  # type: ignore[arg-type]
+    record = small_org.get(operation, listed["id"], AFTER_ANCHOR)
     assert record == listed
     validator(openapi_spec, component).validate(record)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from simulator.organization import SimulatedOrganization
 from tests.simulator.data.conftest import AFTER_ANCHOR
 from tests.simulator.data.reading import first_page, ids, read_all
 
-COMPARISONS = {
+COMPARISONS: dict[str, Callable[[str, str], bool]] = {
     "equal": lambda created, bound: created == bound,
     "less_than": lambda created, bound: created < bound,
     "less_than_or_equal_to": lambda created, bound: created <= bound,
@@ -51,7 +52,7 @@ def test_created_time_comparisons(
     ("none", lambda low, high: not (low or high)),
 ])
 def test_match_combines_comparisons(
-    small_org: SimulatedOrganization, contacts: list[dict[str, Any]], match: str, keep: Any
+    small_org: SimulatedOrganization, contacts: list[dict[str, Any]], match: str, keep: Callable[[bool, bool], bool]
 ) -> None:
     low, high = contacts[100]["created"], contacts[400]["created"]
     search = created_filter(("greater_than", low), ("less_than", high), match=match)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from simulator.contract import ListOperation
 from simulator.organization import SimulatedOrganization
 from tests.simulator.data.conftest import AFTER_ANCHOR
 from tests.simulator.data.reading import items_of, read_all
@@ -16,7 +17,7 @@ EVERY_CHANGE = {"new_contacts": 2, "edited_contacts": 2, "deleted_contacts": 1,
                 "merged_contacts": 1, "new_conversations": 2, "new_items": 3, "late_items": 2,
                 "retitled_conversations": 1, "archived_conversations": 1, "edited_items": 2,
                 "deleted_items": 2}
-SIMPLE_TABLES = {
+SIMPLE_TABLES: dict[str, ListOperation] = {
     "contact_tags": "ContactTags", "contact_fields": "ContactFields",
     "conversation_tags": "ConversationTags", "organization_members": "OrganizationMembers",
     "phone_lines": "PhoneLines", "internal_endpoints": "InternalEndpoints",

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from simulator import Simulator
-from tests.fixtures.simulator import TEST_SETTINGS
-from tests.simulator.http.samples import SampleRequest, sample_requests, transcription_ids
+from tests.simulator.http.samples import SampleRequest, transcription_ids
 from tests.simulator.http.spec import read_operations, response_errors
-from tests.simulator.http.wire import api_client, assert_spruce_error
+from tests.simulator.http.wire import assert_spruce_error
 
 OPERATIONS = sorted(read_operations())
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Simulator]:
-    """One simulator for the whole walk: the walk only reads."""
-    simulator = Simulator(TEST_SETTINGS)
-    with simulator.running():
-        yield simulator
-
-
-@pytest.fixture(scope="module")
-def client(served: Simulator) -> Iterator[httpx.Client]:
-    with api_client(served) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def samples(client: httpx.Client) -> dict[str, SampleRequest]:
-    return sample_requests(client)
 
 
 def test_the_walk_covers_every_read_operation_of_the_spec(

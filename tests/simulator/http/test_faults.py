@@ -8,7 +8,7 @@ import httpx
 import orjson
 import pytest
 
-from simulator import FaultSchedule, FaultSettings, Simulator
+from simulator import FaultKind, FaultSchedule, FaultSettings, Simulator
 from simulator.contract import ListQuery, Page
 from simulator.organization import SimulatedOrganization
 from tests.fixtures.simulator import TEST_SETTINGS, SimulatorFactory
@@ -19,8 +19,10 @@ PATIENT = "Jane Roe (206) 555-0100"
 PAGE = {"pageSize": 3}
 
 
-def scheduled(simulator: Simulator, fault: str, count: int = 1, operation: str = "*") -> None:
-    schedule = FaultSchedule(fault=fault, count=count, operation=operation)  # type: ignore[arg-type]
+def scheduled(
+    simulator: Simulator, fault: FaultKind, count: int = 1, operation: str = "*"
+) -> None:
+    schedule = FaultSchedule(fault=fault, count=count, operation=operation)
     simulator.set_faults(FaultSettings(schedules=(schedule,)))
 
 
@@ -34,7 +36,7 @@ def next_token(client: httpx.Client) -> str:
      ("429", 429, True), ("429-no-retry-after", 429, False)],
 )  # fmt: skip
 def test_the_next_requests_to_an_operation_fail_with_the_scheduled_status(
-    simulator: Simulator, fault: str, status: int, retry_after: bool
+    simulator: Simulator, fault: FaultKind, status: int, retry_after: bool
 ) -> None:
     scheduled(simulator, fault, count=2, operation="ListContacts")
     with api_client(simulator) as client:

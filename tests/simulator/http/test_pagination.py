@@ -11,7 +11,7 @@ import pytest
 from simulator import Simulator
 from tests.fixtures.simulator import TEST_SETTINGS
 from tests.simulator.http.clock import ManualClock
-from tests.simulator.http.wire import api_client, assert_spruce_error, read_pages
+from tests.simulator.http.wire import QueryParams, api_client, assert_spruce_error, read_pages
 
 CONTACTS = {"pageSize": 50}
 
@@ -153,7 +153,9 @@ def test_an_empty_token_starts_the_listing(simulator: Simulator) -> None:
 
 def test_new_records_are_listed_only_after_the_consistency_delay(clock: ManualClock) -> None:
     simulator = Simulator(replace(TEST_SETTINGS, consistency_delay_seconds=30.0), clock=clock)
-    listing = {"orderBy": "created", "startFrom": clock.now.isoformat(), "pageSize": 200}
+    listing: QueryParams = {
+        "orderBy": "created", "startFrom": clock.now.isoformat(), "pageSize": 200
+    }
     with simulator.running(), api_client(simulator) as client:
         created = simulator.advance({"new_conversations": 1})["conversations"]["created"][0]
         hidden = ids(client.get("/conversations", params=listing).json()["conversations"])

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from simulator import Simulator
 from simulator.settings import PAGE_SIZE_BOUNDS
 from tests.fixtures.simulator import TEST_SETTINGS
-from tests.simulator.http.samples import SampleRequest, sample_requests
-from tests.simulator.http.wire import api_client, assert_spruce_error
+from tests.simulator.http.samples import SampleRequest
+from tests.simulator.http.wire import QueryParams, QueryValue, api_client, assert_spruce_error
 
 BAD_DATES = ["yesterday", "2025-01-01", "2025-01-01T00:00:00", "2025-13-01T00:00:00Z"]
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[httpx.Client]:
-    """A client of one simulator shared by these read-only tests."""
-    simulator = Simulator(TEST_SETTINGS)
-    with simulator.running(), api_client(simulator) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def samples(client: httpx.Client) -> dict[str, SampleRequest]:
-    return sample_requests(client)
-
-
-def _get(client: httpx.Client, sample: SampleRequest, **params: object) -> httpx.Response:
+def _get(client: httpx.Client, sample: SampleRequest, **params: QueryValue) -> httpx.Response:
     return client.request(sample.method, sample.path, params={**sample.params, **params},
                           json=sample.json)  # fmt: skip
 
@@ -63,7 +48,7 @@ def test_conversations_require_a_valid_order_by(client: httpx.Client, order_by: 
 
 
 def test_start_from_cannot_come_with_a_token(client: httpx.Client) -> None:
-    params = {"orderBy": "created", "pageSize": 5}
+    params: QueryParams = {"orderBy": "created", "pageSize": 5}
     token = client.get("/conversations", params=params).json()["paginationToken"]
     response = client.get("/conversations", params={
         **params, "paginationToken": token, "startFrom": "2025-01-01T00:00:00Z"})  # fmt: skip
@@ -85,7 +70,7 @@ def test_a_malformed_date_is_a_400(
 
 def test_start_from_keeps_conversations_at_or_after_it(client: httpx.Client) -> None:
     start = "2026-06-01T00:00:00.000Z"
-    params = {"orderBy": "last_message", "startFrom": start, "pageSize": 200}
+    params: QueryParams = {"orderBy": "last_message", "startFrom": start, "pageSize": 200}
     conversations = client.get("/conversations", params=params).json()["conversations"]
     assert conversations
     assert all(conversation["lastMessageAt"] >= start for conversation in conversations)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from simulator import RateLimitSettings, Simulator
+from simulator.settings import ExhaustedStatus
 from tests.fixtures.simulator import SimulatorFactory
 from tests.simulator.http.wire import admin_client, api_client, assert_spruce_error
 
@@ -15,9 +18,13 @@ SHORT_WINDOW = 1.0
 DAILY_HEADERS = ("s-ratelimit-daily-limit", "s-ratelimit-daily-remaining")
 
 
-def limited(simulator_factory: SimulatorFactory, **settings: object) -> Simulator:
-    values: dict[str, object] = {"limit": 5, "window_seconds": 30.0, **settings}
-    return simulator_factory(rate_limit=RateLimitSettings(**values))  # type: ignore[arg-type]
+# A window longer than any test here, unless a test shortens it.
+LIMIT = RateLimitSettings(limit=5, window_seconds=30.0)
+
+
+def limited(simulator_factory: SimulatorFactory, **overrides: Any) -> Simulator:
+    """A simulator whose rate limit is ``LIMIT`` with ``overrides`` (its fields)."""
+    return simulator_factory(rate_limit=replace(LIMIT, **overrides))
 
 
 @pytest.mark.parametrize("path", ["/organization", "/contacts?pageSize=0", "/no/such/path"])
@@ -39,7 +46,7 @@ def test_no_headers_when_nothing_is_limited(simulator: Simulator) -> None:
     ("status", "retry_after"), [(429, True), (429, False), (503, True), (503, False)]
 )
 def test_an_exhausted_budget_answers_the_configured_status(
-    simulator_factory: SimulatorFactory, status: int, retry_after: bool
+    simulator_factory: SimulatorFactory, status: ExhaustedStatus, retry_after: bool
 ) -> None:
     simulator = limited(
         simulator_factory, limit=2, exhausted_status=status, retry_after=retry_after

@@ -7,9 +7,8 @@ behaviour, so status-code conformance is not checked).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -19,22 +18,18 @@ from schemathesis.checks import (
 )
 
 from simulator import Simulator
-from tests.fixtures.simulator import TEST_SETTINGS, TEST_TOKEN
+from tests.fixtures.simulator import TEST_TOKEN
 from tests.simulator.http.spec import SPEC_PATH
 from tests.simulator.http.wire import bearer
+
+if TYPE_CHECKING:  # schemathesis defines its OpenAPI case type for type checkers only
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 SCHEMA = schemathesis.openapi.from_path(SPEC_PATH).include(method="GET")
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    simulator = Simulator(TEST_SETTINGS)
-    with simulator.running() as base_url:
-        yield base_url
-
-
 @SCHEMA.parametrize()
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-def test_generated_requests_get_conforming_answers(case: schemathesis.Case, base_url: str) -> None:
-    case.call_and_validate(base_url=base_url, headers=bearer(TEST_TOKEN), checks=CHECKS)
+def test_generated_requests_get_conforming_answers(case: OpenApiCase, served: Simulator) -> None:
+    case.call_and_validate(base_url=served.base_url, headers=bearer(TEST_TOKEN), checks=CHECKS)

@@ -11,6 +11,9 @@ from simulator import Simulator
 from tests.fixtures.simulator import TEST_TOKEN
 
 ERROR_KEYS = {"statusCode", "type", "message"}
+# Query parameters as httpx sends them (an int is a float to a type checker).
+QueryValue = str | float | bool | None
+QueryParams = dict[str, QueryValue]
 # More pages than any listing of the test scales has: a paging loop, not data.
 MAX_PAGES = 500
 
@@ -36,7 +39,7 @@ def read_pages(
 
     A POST (contact search) sends an empty structured search as its body.
     """
-    body = {"structured": {}} if method == "POST" else None
+    body: dict[str, Any] | None = {"structured": {}} if method == "POST" else None
     records: list[dict[str, Any]] = []
     response = client.request(method, path, params=params, json=body)
     for _ in range(MAX_PAGES):

@@ -24,30 +24,26 @@ import yaml
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 from dlt.common.schema import Schema
 
+from pipelines.settings import DOCS_DIR, OPENAPI_PATH, TRANSFORM_DIR
+from sources.spruce.listings import (
+    CONTACTS,
+    CONVERSATIONS,
+    ITEMS,
+    REFERENCE_LISTINGS,
+    WEBHOOK_EVENTS,
+)
 from sources.spruce.phi import PhiPolicy, PhiPolicyError
 
 log = logging.getLogger(__name__)
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-OPENAPI_PATH = REPO_DIR.parent / "shared" / "spruce" / "openapi.json"
-DOCS_MARKDOWN = REPO_DIR / "docs" / "tables.md"
-DOCS_JSON = REPO_DIR / "docs" / "tables.json"
-MODELS_SCHEMA = REPO_DIR / "transform" / "models" / "marts" / "schema.yml"
-# Warehouse table -> (list operation, key of the records in its response).
+DOCS_MARKDOWN = DOCS_DIR / "tables.md"
+DOCS_JSON = DOCS_DIR / "tables.json"
+MODELS_SCHEMA = TRANSFORM_DIR / "models" / "marts" / "schema.yml"
+# Warehouse table -> (list operation, key of the records in its response), as the source
+# reads them.
 TABLE_OPERATIONS: Mapping[str, tuple[str, str]] = {
-    "contacts": ("ListContacts", "contacts"),
-    "contact_fields": ("ContactFields", "fields"),
-    "contact_tags": ("ContactTags", "tags"),
-    "conversations": ("ListConversations", "conversations"),
-    "conversation_items": ("ConversationItems", "conversationItems"),
-    "conversation_tags": ("ConversationTags", "tags"),
-    "internal_endpoints": ("InternalEndpoints", "internalEndpoints"),
-    "organization": ("Organization", "organization"),
-    "organization_members": ("OrganizationMembers", "members"),
-    "phone_lines": ("PhoneLines", "phonelines"),
-    "saved_messages": ("ListSavedMessages", "savedMessages"),
-    "scheduled_messages": ("ListScheduledMessages", "scheduledMessages"),
-    "webhook_events": ("ListWebhookEndpointEvents", "events"),
+    listing.table: (listing.operation, listing.envelope)
+    for listing in (CONTACTS, CONVERSATIONS, ITEMS, *REFERENCE_LISTINGS, WEBHOOK_EVENTS)
 }
 # Columns the sync adds to what Spruce sends.
 ADDED_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {

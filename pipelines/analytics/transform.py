@@ -18,14 +18,12 @@ from typing import Any, Literal
 
 import dlt
 
-from pipelines.dictionary import describe_columns
+from pipelines.analytics.dictionary import describe_columns
+from pipelines.analytics.questions import MODEL_QUESTIONS, AnalystAnswer, answer_questions
+from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_DIR
 
 log = logging.getLogger(__name__)
 
-TRANSFORM_DIR = Path(__file__).resolve().parent.parent / "transform"
-# Plain SQL over the models, one question a file, its first line "-- <the question>".
-QUESTIONS_DIR = TRANSFORM_DIR / "questions"
-ANALYTICS_SCHEMA = "spruce_analytics"
 DbtCommand = Literal["build", "run", "test"]
 # dbt reads these; the first two keep its anonymous usage tracking off.
 _QUIET_ENVIRONMENT = {"DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -89,28 +87,18 @@ def run_transform(
     return outcome
 
 
-@dataclass(frozen=True)
-class AnalystAnswer:
-    """One analyst question answered from the models (ids and figures, no names)."""
-
-    question: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-
 def analyst_answers(
     pipeline: dlt.Pipeline, analytics_schema: str = ANALYTICS_SCHEMA
 ) -> list[AnalystAnswer]:
-    """The questions of ``transform/questions`` answered from the built models."""
-    answers = []
+    """The questions over the models answered from the built models."""
     with pipeline.sql_client() as client:
-        for path in sorted(QUESTIONS_DIR.glob("*.sql")):
-            text = path.read_text(encoding="utf-8")
-            with client.execute_query(text.format(analytics=analytics_schema)) as cursor:
-                columns = tuple(column[0] for column in cursor.description)
-                rows = tuple(tuple(row) for row in cursor.fetchall())
-            answers.append(AnalystAnswer(text.splitlines()[0].lstrip("- "), columns, rows))
-    return answers
+
+        def run_query(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+            with client.execute_query(sql) as cursor:
+                return [column[0] for column in cursor.description], cursor.fetchall()
+
+        return answer_questions(run_query, MODEL_QUESTIONS, pipeline.dataset_name,
+                                analytics_schema)
 
 
 def dbt_paths(work_dir: Path) -> list[str]:

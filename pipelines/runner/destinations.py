@@ -15,20 +15,13 @@ from typing import Any
 
 import dlt
 from dlt.common.destination import Destination as DltDestination
+from dlt.common.destination import TLoaderFileFormat
 from dlt.common.pipeline import get_dlt_pipelines_dir
 
-from pipelines.errors import DestinationUnreachable, first_line
-from pipelines.options import SyncOptions
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner.errors import DestinationUnreachable, first_line
+from pipelines.settings import DEFAULT_DUCKDB_FILE, DUCKDB_MEMORY_LIMIT, LOADER_FILE_FORMATS
 from sources.spruce.exceptions import ConfigurationError
-
-# Not "spruce.duckdb": a DuckDB file named like the dataset ("spruce") makes DuckDB's binder
-# fail every query with "Ambiguous reference to catalog or schema".
-DEFAULT_DUCKDB_FILE = "spruce_sync.duckdb"
-LOADER_FILE_FORMATS = {"duckdb": "parquet", "postgres": "insert_values"}
-# DuckDB's buffer pool defaults to 80% of the machine's memory, and a connection held for a
-# whole run keeps what it cached: a fixed limit keeps a sync's memory flat however large
-# the warehouse grows (DuckDB spills to a temporary folder beside the file beyond it).
-DUCKDB_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -36,7 +29,7 @@ class Target:
     """A run's destination and what to call it in a summary (never a password)."""
 
     destination: DltDestination[Any, Any]
-    loader_file_format: str
+    loader_file_format: TLoaderFileFormat
     location: str
     # dlt's parallel load jobs into one DuckDB file can deadlock inside DuckDB (seen here:
     # every load worker waiting on dlt's connection-pool lock while one hangs in DuckDB);
@@ -66,7 +59,8 @@ def build_target(options: SyncOptions) -> Target:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         return Target(
-            dlt.destinations.duckdb(credentials=str(path)), "parquet", str(path), load_workers=1
+            dlt.destinations.duckdb(credentials=str(path)), LOADER_FILE_FORMATS["duckdb"], str(path),
+            load_workers=1,
         )
     destination = dlt.destinations.postgres()
     return Target(destination, LOADER_FILE_FORMATS["postgres"], "")
@@ -109,3 +103,8 @@ def describe_postgres(pipeline: dlt.Pipeline) -> str:
         f"postgres://{credentials.username}@{credentials.host}:{credentials.port}"
         f"/{credentials.database}, schema {pipeline.dataset_name}"
     )
+
+
+def location(pipeline: dlt.Pipeline, target: Target) -> str:
+    """Where a run's data is: the DuckDB file, or the PostgreSQL server and schema."""
+    return target.location or describe_postgres(pipeline)

@@ -12,10 +12,10 @@ from typing import Any
 
 import dlt
 
-from pipelines import warehouse
-from pipelines.destinations import build_target, pipelines_dir
-from pipelines.options import SyncOptions
-from pipelines.sync import check_destination
+from pipelines.configuration.options import SyncOptions
+from pipelines.runner import warehouse
+from pipelines.runner.destinations import build_target
+from pipelines.runner.pipeline import build_pipeline, check_destination
 from sources.spruce import RESOURCE_NAMES
 from sources.spruce.cursors import CURSOR_KEY, parse_timestamp
 
@@ -48,12 +48,7 @@ class StatusReport:
 def pipeline_status(options: SyncOptions) -> StatusReport:
     """The status of the pipeline that ``options`` name."""
     target = build_target(options)
-    pipeline = dlt.pipeline(
-        pipeline_name=options.pipeline_name,
-        pipelines_dir=str(pipelines_dir(options)),
-        destination=target.destination,
-        dataset_name=options.dataset_name,
-    )
+    pipeline = build_pipeline(options, target)
     check_destination(pipeline)
     pipeline.sync_destination()  # the state as last committed with a load
     loads = _last_loads(pipeline)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines.errors import PipelineBusy
+from pipelines.runner.errors import PipelineBusy
 
 
 @contextmanager

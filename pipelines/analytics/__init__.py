@@ -1,0 +1,1 @@
+"""The analysts' layer: the dbt models, the data dictionary, the questions, the demo."""

@@ -1,0 +1,1 @@
+"""Configuration: the run's options (`SyncOptions`) and the YAML profiles that set them."""

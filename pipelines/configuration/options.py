@@ -1,0 +1,80 @@
+"""`SyncOptions`: everything about a run that is not a secret, declared once.
+
+It extends the source's `SourceOptions` with where the data lands and what the run
+selects. The YAML profile is its all-optional form (`profiles.Profile`), the CLI's flags
+override fields of it, and the runner reads nothing else. Secrets are not here: the API
+token and Postgres credentials reach the source and the destination through dlt
+(``.dlt/secrets.toml`` or variables such as ``SOURCES__SPRUCE__API_TOKEN``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+from pydantic.dataclasses import dataclass
+from pydantic.fields import FieldInfo
+
+from pipelines import settings
+from sources.spruce import RESOURCE_NAMES
+from sources.spruce.options import OPTIONS_CONFIG, SourceOptions
+from sources.spruce.phi import PhiPolicy, parse_phi_policy
+
+Destination = Literal["duckdb", "postgres"]
+SchemaContract = Literal["evolve", "freeze", "discard_row", "discard_value"]
+ResourceName = Literal[RESOURCE_NAMES]  # type: ignore[valid-type]  # the source's own list
+Identifier = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
+
+
+def _as_phi_policy(value: object) -> object:
+    """The YAML form (a preset name or a mapping) parsed; a parsed policy passes."""
+    if value is None or isinstance(value, PhiPolicy):
+        return value
+    if isinstance(value, (str, Mapping)):
+        return parse_phi_policy(value)  # its PhiPolicyError names the key and what is allowed
+    raise ValueError("a preset name or a mapping {preset, signed_urls, columns} is expected")
+
+
+@dataclass(frozen=True, config=OPTIONS_CONFIG)
+class SyncOptions(SourceOptions):
+    """A run's options. Defaults are the documented ones (`pipelines.settings`)."""
+
+    destination: Destination = Field(
+        default=settings.DEFAULT_DESTINATION,
+        description="where the data lands: `duckdb` (one file) or `postgres`",
+    )
+    dataset_name: Identifier = Field(
+        default=settings.DEFAULT_DATASET, description="schema (Postgres) or dataset (DuckDB) of the tables"
+    )
+    pipeline_name: Identifier = Field(
+        default=settings.DEFAULT_PIPELINE_NAME, description="dlt pipeline name: its state and working folder"
+    )
+    pipelines_dir: Path | None = Field(
+        default=None, description="dlt's working folder (load packages, local state); default: dlt's"
+    )
+    duckdb_path: Path | None = Field(
+        default=None, description="the DuckDB file, relative to the working directory"
+    )
+    resources: tuple[ResourceName, ...] = Field(
+        default=(), description="resources to sync; empty or left out = all"
+    )
+    full_refresh: tuple[ResourceName, ...] = Field(
+        default=(), description="resources whose tables and cursor are reset before this run"
+    )
+    schema_contracts: dict[Identifier, SchemaContract] = Field(
+        default_factory=dict,
+        description="dlt schema contract per table; tables not named evolve"
+    )
+    phi_policy: Annotated[PhiPolicy | None, BeforeValidator(_as_phi_policy)] = Field(
+        default=None,
+        description="what happens to each PHI column before it reaches disk: a preset "
+        "(`deidentified`) or {preset, signed_urls, columns: {table: {column: action}}}",
+    )
+
+
+def option_fields() -> dict[str, FieldInfo]:
+    """Every option of `SyncOptions` (the source's first) with its default and description."""
+    fields: dict[str, FieldInfo] = getattr(SyncOptions, "__pydantic_fields__")  # noqa: B009  # pydantic's, not typed
+    return fields

@@ -1,0 +1,1 @@
+"""Output: what a command shows (live view, log lines, results, errors)."""
