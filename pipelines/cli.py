@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
 import typer
+from typer.exceptions import TyperException
 
 from pipelines.commands.demo import demo
 from pipelines.commands.inspect import check, status
 from pipelines.commands.sync import backfill, run
 from pipelines.commands.transform import transform
 from simulator.cli import simulator_app
+
+# click's code for a usage error (a bad flag or value), which `ExitCode.CONFIG` shares.
+USAGE_ERROR = 2
 
 app = typer.Typer(
     name="spruce-sync",
@@ -51,14 +56,41 @@ def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the exit code of the command, 2 for a usage error."""
     if "DLT_PROJECT_DIR" not in os.environ:
         project = locate_project(Path.cwd())
         if project is not None:
             # dlt reads .dlt/ of the working directory only; this finds it from a subfolder.
             os.environ["DLT_PROJECT_DIR"] = str(project)
     signal.signal(signal.SIGTERM, _interrupt)
-    app()
+    sys.exit(_run_app(sys.argv[1:]))
+
+
+def _run_app(arguments: list[str]) -> int:
+    """click's standalone mode, except that a usage error with ``--json`` also prints its
+    JSON document: a scheduler parsing stdout sees every failure."""
+    try:
+        outcome = app(args=arguments, standalone_mode=False)
+    except TyperException as error:  # click's usage errors, as typer vendors them
+        _show(error)
+        if "--json" in arguments and error.exit_code == USAGE_ERROR:
+            from pipelines.output.documents import print_document
+
+            print_document({"exit_code": USAGE_ERROR, "error": error.format_message()},
+                           status="failed")
+        return error.exit_code
+    except typer.Abort:
+        return 130
+    return outcome if isinstance(outcome, int) else 0
+
+
+def _show(error: TyperException) -> None:
+    """The usage line and the error on stderr, as click's standalone mode prints them."""
+    show = getattr(error, "show", None)  # click's ClickException has it, typer's base not
+    if callable(show):
+        show()
+    else:
+        typer.echo(f"Error: {error.format_message()}", err=True)
 
 
 if __name__ == "__main__":

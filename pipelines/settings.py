@@ -25,6 +25,8 @@ SECRET_KEYS = frozenset(
 DEFAULT_DESTINATION: Literal["duckdb", "postgres"] = "duckdb"
 DEFAULT_DATASET = "spruce"
 DEFAULT_PIPELINE_NAME = "spruce_sync"
+# One pipeline (state, lock, working folder) per destination unless a profile names one.
+DEFAULT_PIPELINE_NAMES = {"duckdb": DEFAULT_PIPELINE_NAME, "postgres": "spruce_sync_postgres"}
 # Not "spruce.duckdb": a DuckDB file named like the dataset ("spruce") makes DuckDB's binder
 # fail every query with "Ambiguous reference to catalog or schema".
 DEFAULT_DUCKDB_FILE = "spruce_sync.duckdb"
@@ -61,12 +63,17 @@ DEMO_PIPELINE = "spruce_demo"
 DEMO_DATASET = "spruce"
 
 # --- the analysts' layer ------------------------------------------------------------------
-# The checkout (or install) this package runs from: dbt's project and the data dictionary.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TRANSFORM_DIR = PROJECT_DIR / "transform"
-# Plain SQL, one question a file, its first line "-- <the question>": over the raw tables
+# Package data, read through importlib.resources: pyproject.toml maps the repository's
+# transform/ and docs/ into these packages (an installed package has no checkout to look
+# in). The dbt project (dbt_project.yml, profiles.yml, models/, ...) and questions/: plain
+# SQL, one question a file, its first line "-- <the question>", over the raw tables
 # (``{dataset}``) in raw/, over the models (``{analytics}``) beside it.
-QUESTIONS_DIR = TRANSFORM_DIR / "questions"
+TRANSFORM_PACKAGE = "pipelines.analytics.dbt_project"
+# The data dictionary's tables.json (from docs/; the rest of docs/ is not shipped).
+DOCS_PACKAGE = "pipelines.analytics.docs"
 ANALYTICS_SCHEMA = "spruce_analytics"
-DOCS_DIR = PROJECT_DIR / "docs"
-OPENAPI_PATH = PROJECT_DIR.parent / "shared" / "spruce" / "openapi.json"
+# A source checkout only: where scripts/gen_dictionary.py writes docs/tables.md and
+# docs/tables.json, from Spruce's OpenAPI document beside the checkout.
+CHECKOUT_DIR = Path(__file__).resolve().parent.parent
+DOCS_DIR = CHECKOUT_DIR / "docs"
+OPENAPI_PATH = CHECKOUT_DIR.parent / "shared" / "spruce" / "openapi.json"

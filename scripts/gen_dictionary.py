@@ -1,6 +1,10 @@
 """Regenerate docs/tables.md and docs/tables.json from Spruce's OpenAPI document.
 
     python scripts/gen_dictionary.py [path/to/openapi.json]
+
+Writes into this checkout's docs/. It reads the models' descriptions (transform/) through
+the package, as spruce-sync does: run it with the checkout installed in editable mode
+(``pip install -e .``, what scripts/test.sh sets up in .venv).
 """
 
 from __future__ import annotations

@@ -10,6 +10,14 @@ The same switches from outside the process: the admin API under ``/_sim``
 (``simulator.admin``) and ``spruce-sync simulator serve --help`` (``simulator.cli``).
 Fault kinds are ``FAULT_KINDS``; which requests they apply to is in ``simulator.faults``.
 The source (``sources/``) must never import this package.
+
+Rate limits: as at Spruce, every API response (any status but 403; never the admin API)
+carries ``s-ratelimit-limit`` and ``s-ratelimit-remaining`` for the organization's
+60-second window. With no rate limit configured the budget is ``DEFAULT_RATE_LIMIT``:
+1,000,000 requests a minute and no daily window, more than a test, a benchmark or the
+demo can spend, so that they run unthrottled and unpaced while the headers are real
+(``simulator.settings`` says why that number). ``sim.set_rate_limit(RateLimitSettings(...))``
+or ``serve --rate-limit N`` sets another; ``set_rate_limit(None)`` restores the default.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.counters import Counters
 from simulator.settings import (
+    DEFAULT_RATE_LIMIT,
     DEFAULT_TOKEN,
     FAULT_KINDS,
     FaultKind,
@@ -41,6 +50,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_RATE_LIMIT",
     "DEFAULT_TOKEN",
     "FAULT_KINDS",
     "Counters",

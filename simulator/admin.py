@@ -3,7 +3,8 @@
 No bearer token, loopback clients only, and never counted as API requests. Bodies are
 JSON; settings bodies use the dataclass field names of ``simulator.settings``, e.g.
 ``PUT /_sim/faults {"schedules": [{"fault": "503", "count": 2, "operation": "ListContacts"}]}``
-and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null`` = no limit).
+and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null``: back to the
+default budget, ``simulator.settings.DEFAULT_RATE_LIMIT``).
 """
 
 from __future__ import annotations
@@ -70,8 +71,7 @@ class AdminApi:
 
     async def rate_limit(self, request: Request) -> Response:
         self._state.set_rate_limit(rate_limit_settings(await _json(request)))
-        current = self._state.budget.settings
-        return _reply(_settings_json(current) if current else None)
+        return _reply(_settings_json(self._state.budget.settings))
 
 
 def admin_routes(state: SimulatorState) -> list[Route]:
@@ -114,7 +114,7 @@ def _settings_json(settings: RateLimitSettings) -> dict[str, Any]:
 
 
 def rate_limit_settings(data: Any) -> RateLimitSettings | None:
-    """``RateLimitSettings`` from a JSON object, or None (no limit) from ``null``."""
+    """``RateLimitSettings`` from a JSON object, or None (the default budget) from ``null``."""
     if data is None:
         return None
     values = _fields_of(RateLimitSettings, data)

@@ -1,7 +1,9 @@
 """``spruce-sync simulator serve``: a local Spruce on the command line.
 
 Mounted by the project's CLI as ``simulator``; also runs alone as
-``python -m simulator.cli serve``. The first line printed is the base URL.
+``python -m simulator.cli serve``. Its stdout is the base URL on the first line, then one
+``token: TOKEN`` line per token it accepts (the only secret it prints: its pagination
+key, say, never is); a summary of what it serves goes to stderr.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import typer
 from simulator.settings import (
     ANY_OPERATION,
     DEFAULT_HOST,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_LIMIT_PER_MINUTE,
     DEFAULT_TOKEN_LIFETIME_SECONDS,
     FAULT_KINDS,
     RATE_WINDOW_SECONDS,
@@ -77,10 +81,11 @@ def fault_settings(
 def rate_limit_settings(
     limit: int | None, window: float, daily_limit: int | None, daily_operations: list[str],
     exhausted_status: int, retry_after: bool, noisy_neighbour: float,
-) -> RateLimitSettings | None:  # fmt: skip
-    """RateLimitSettings from the rate flags; None (no limit) without ``--rate-limit``."""
+) -> RateLimitSettings:  # fmt: skip
+    """RateLimitSettings from the rate flags; the default budget without ``--rate-limit``
+    (the other rate flags shape a configured limit only)."""
     if limit is None:
-        return None
+        return DEFAULT_RATE_LIMIT
     return RateLimitSettings(
         limit, window, daily_limit, daily_operations=frozenset(daily_operations),
         exhausted_status=checked_exhausted_status(exhausted_status), retry_after=retry_after,
@@ -94,7 +99,12 @@ Host = Annotated[str, typer.Option(help="Interface to bind.")]
 Seed = Annotated[int, typer.Option(help="Seed of the generated organization.")]
 Scale = Annotated[str, typer.Option(help="Data scale: tiny, small, demo, ...")]
 Tokens = Annotated[list[str] | None, typer.Option(help="Accepted bearer token (repeatable).")]
-RateLimit = Annotated[int | None, typer.Option(help="Requests per window; unset = unlimited.")]
+RateLimit = Annotated[
+    int | None,
+    typer.Option(help="Requests per window; the other rate flags apply only with it. Unset: "
+                 f"{DEFAULT_RATE_LIMIT_PER_MINUTE:,} a minute, a budget nothing meets, still "
+                 "reported in the rate-limit headers of every response."),
+]  # fmt: skip
 Window = Annotated[float, typer.Option(help="Rate window in seconds.")]
 DailyLimit = Annotated[int | None, typer.Option(help="Requests per daily window.")]
 DailyOperations = Annotated[
@@ -142,7 +152,8 @@ def serve(
     consistency_delay: ConsistencyDelay = 0.0,
     token_lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME_SECONDS,
 ) -> None:  # fmt: skip
-    """Serve a simulated Spruce organization until Ctrl-C; prints the base URL first."""
+    """Serve a simulated Spruce organization until Ctrl-C; prints its base URL, then the
+    token(s) it accepts."""
     with _settings_checks_as_bad_flags():
         settings = SimulatorSettings(
             seed=seed, scale=scale, tokens=tuple(token or ["demo-token"]),
@@ -180,14 +191,23 @@ def _serve_until_stopped(settings: SimulatorSettings) -> None:
                    "Try another --port, or --port 0 for a free one.", err=True)  # fmt: skip
         raise typer.Exit(1) from None
     try:
-        typer.echo(base_url)
-        sys.stdout.flush()
-        typer.echo(f"serving scale {settings.scale!r} seed {settings.seed}; "
-                   f"{len(settings.tokens)} token(s); Ctrl-C stops", err=True)  # fmt: skip
+        _announce(base_url, settings)
         while not stopped.wait(0.5):
             pass
     finally:
         simulator.stop()
+
+
+def _announce(base_url: str, settings: SimulatorSettings) -> None:
+    """What a caller needs to use the simulator: stdout for scripts, the rest on stderr."""
+    typer.echo(base_url)
+    for token in settings.tokens:
+        typer.echo(f"token: {token}")
+    sys.stdout.flush()
+    budget = settings.rate_limit
+    typer.echo(f"serving scale {settings.scale!r} seed {settings.seed}; rate limit "
+               f"{budget.limit:,} a {budget.window_seconds:g} s window; Ctrl-C stops",
+               err=True)  # fmt: skip
 
 
 def _stop_on_signals() -> threading.Event:

@@ -1,11 +1,12 @@
 """Spruce's rate limits: one budget per organization, whatever token spends it.
 
 A fixed window (``window_seconds``, 60 s at Spruce) is reported on every response in
-``s-ratelimit-limit``/``s-ratelimit-remaining``; an optional daily window applies only to
-the configured operations and is reported in ``s-ratelimit-daily-*`` on those only. A
-missing header means that dimension is not limited. A throttled request consumes no
-budget. The noisy neighbour is another integration of the same organization that spends
-a share of every window evenly, from a task on the server's event loop.
+``s-ratelimit-limit``/``s-ratelimit-remaining``, with ``DEFAULT_RATE_LIMIT`` when no limit
+is configured; an optional daily window applies only to the configured operations and is
+reported in ``s-ratelimit-daily-*`` on those only. A missing header means that dimension
+is not limited. A throttled request consumes no budget. The noisy neighbour is another
+integration of the same organization that spends a share of every window evenly, from a
+task on the server's event loop.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.counters import RequestCounters
-from simulator.settings import RateLimitSettings
+from simulator.settings import DEFAULT_RATE_LIMIT, RateLimitSettings
 
 Clock = Callable[[], float]
 _IDLE_POLL_SECONDS = 0.05
@@ -68,7 +69,10 @@ class Admission:
 
 
 class RateBudget:
-    """The organization's budget; ``configure`` swaps the settings and starts afresh."""
+    """The organization's budget; ``configure`` swaps the settings and starts afresh.
+
+    ``None`` settings mean none were configured: the budget is ``DEFAULT_RATE_LIMIT``.
+    """
 
     def __init__(self, settings: RateLimitSettings | None, clock: Clock = time.monotonic) -> None:
         self._clock = clock
@@ -76,24 +80,24 @@ class RateBudget:
         self.configure(settings)
 
     @property
-    def settings(self) -> RateLimitSettings | None:
+    def settings(self) -> RateLimitSettings:
+        """The settings in force (``DEFAULT_RATE_LIMIT`` unless others were configured)."""
         return self._settings
 
     def configure(self, settings: RateLimitSettings | None) -> None:
+        settings = settings or DEFAULT_RATE_LIMIT
         with self._lock:
             self._settings = settings
-            self._window = RateWindow(settings.limit, settings.window_seconds) if settings else None
+            self._window = RateWindow(settings.limit, settings.window_seconds)
             self._daily = (
                 RateWindow(settings.daily_limit, settings.daily_window_seconds)
-                if settings and settings.daily_limit is not None
+                if settings.daily_limit is not None
                 else None
             )
 
     def admit(self, operation: str) -> Admission:
         """Spend one request of ``operation`` if the budget allows it."""
         with self._lock:
-            if self._settings is None or self._window is None:
-                return Admission(headers=[])
             windows = self._windows_for(operation, self._settings)
             now = self._clock()
             exhausted = [window for window in windows if window.remaining(now) == 0]
@@ -107,13 +111,12 @@ class RateBudget:
         """One request of the other integration; False when the window is exhausted."""
         with self._lock:
             now = self._clock()
-            if self._window is None or self._window.remaining(now) == 0:
+            if self._window.remaining(now) == 0:
                 return False
             self._window.take(now)
             return True
 
     def _windows_for(self, operation: str, settings: RateLimitSettings) -> list[RateWindow]:
-        assert self._window is not None
         daily_applies = not settings.daily_operations or operation in settings.daily_operations
         if self._daily is not None and daily_applies:
             return [self._window, self._daily]
@@ -131,7 +134,6 @@ class RateBudget:
     def _admission(
         self, headers: list[tuple[str, str]], exhausted: list[RateWindow], now: float
     ) -> Admission:
-        assert self._settings is not None
         wait = max(window.resets_in(now) for window in exhausted)
         retry_after = max(math.ceil(wait), 1) if self._settings.retry_after else None
         return Admission(headers, self._settings.exhausted_status, retry_after)
@@ -154,7 +156,7 @@ class NoisyNeighbour:
 
     def _interval(self) -> float | None:
         settings = self._budget.settings
-        if settings is None or settings.noisy_neighbour_share <= 0:
+        if settings.noisy_neighbour_share <= 0:
             return None
         per_window = math.floor(settings.limit * settings.noisy_neighbour_share)
         return settings.window_seconds / per_window if per_window else None

@@ -149,6 +149,7 @@ class Simulator:
         self._state.set_faults(faults)
 
     def set_rate_limit(self, rate_limit: RateLimitSettings | None) -> None:
+        """Swap the organization's budget; None: back to ``DEFAULT_RATE_LIMIT``."""
         self._state.set_rate_limit(rate_limit)
 
 

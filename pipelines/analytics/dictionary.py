@@ -3,9 +3,11 @@
 Built from Spruce's OpenAPI document (``../shared/spruce/openapi.json``): each table's
 records are the items of one list operation's response; nested objects flatten into
 ``parent__child`` columns and arrays become child tables, as dlt loads them. The result
-is written to ``docs/tables.md`` (for people) and ``docs/tables.json`` (read at run time,
-so a clone without the OpenAPI document still has the descriptions). ``describe_columns``
-attaches them to a dlt schema and, as column comments, to DuckDB or PostgreSQL.
+is written to ``docs/tables.md`` (for people) and ``docs/tables.json`` of the checkout by
+``scripts/gen_dictionary.py``. The JSON ships in the package (``pipelines.analytics.docs``)
+and is read from there at run time, so an installed package, or a clone without the
+OpenAPI document, still has the descriptions. ``describe_columns`` attaches them to a dlt
+schema and, as column comments, to DuckDB or PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dlt
 import yaml
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 from dlt.common.schema import Schema
 
-from pipelines.settings import DOCS_DIR, OPENAPI_PATH, TRANSFORM_DIR
+from pipelines.settings import DOCS_DIR, DOCS_PACKAGE, OPENAPI_PATH, TRANSFORM_PACKAGE
 from sources.spruce.listings import (
     CONTACTS,
     CONVERSATIONS,
@@ -34,11 +37,17 @@ from sources.spruce.listings import (
 )
 from sources.spruce.phi import PhiPolicy, PhiPolicyError
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # Python 3.11+; only for mypy
+
 log = logging.getLogger(__name__)
 
+# What the generator writes: files of the checkout, never read by an installed package.
 DOCS_MARKDOWN = DOCS_DIR / "tables.md"
 DOCS_JSON = DOCS_DIR / "tables.json"
-MODELS_SCHEMA = TRANSFORM_DIR / "models" / "marts" / "schema.yml"
+# What the package reads, as shipped (an editable install ships the checkout's files).
+DICTIONARY = resources.files(DOCS_PACKAGE) / "tables.json"
+MODELS_SCHEMA = resources.files(TRANSFORM_PACKAGE) / "models" / "marts" / "schema.yml"
 # Warehouse table -> (list operation, key of the records in its response), as the source
 # reads them.
 TABLE_OPERATIONS: Mapping[str, tuple[str, str]] = {
@@ -81,8 +90,8 @@ def build_dictionary(openapi: Mapping[str, Any]) -> list[Column]:
     return [column for table in TABLE_OPERATIONS for column in walker.table(table)]
 
 
-def load_dictionary(path: Path = DOCS_JSON) -> list[Column]:
-    """The generated dictionary as committed beside ``docs/tables.md``."""
+def load_dictionary(path: Traversable = DICTIONARY) -> list[Column]:
+    """The generated dictionary (``docs/tables.json``) as the package ships it."""
     return [Column(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
 
 
@@ -162,7 +171,7 @@ def _description(raw: Mapping[str, Any], field: Mapping[str, Any]) -> str:
     return _text(str(text))
 
 
-def model_sections(schema_path: Path = MODELS_SCHEMA) -> list[str]:
+def model_sections(schema_path: Traversable = MODELS_SCHEMA) -> list[str]:
     """The analysts' models as documented in their dbt schema file."""
     lines = ["# Analytics models (schema `spruce_analytics`)", "",
              "Built by `spruce-sync transform` (dbt, `transform/`) from the raw tables.", ""]

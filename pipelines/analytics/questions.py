@@ -2,17 +2,21 @@
 
 The questions over the raw tables (``raw/``, ``{dataset}`` names the loaded schema) are
 the README's example queries; those over the models (``{analytics}``) need
-``spruce-sync transform`` first. The demo and ``transform`` answer the same files.
+``spruce-sync transform`` first. The demo and ``transform`` answer the same files, read
+from the installed package (``importlib.resources``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-from pipelines.settings import ANALYTICS_SCHEMA, QUESTIONS_DIR
+from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_PACKAGE
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # Python 3.11+; only for mypy
 
 # Runs one query: (column names, rows).
 QueryRunner = Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]]
@@ -26,7 +30,7 @@ class AnalystQuestion:
     sql: str
 
     @classmethod
-    def from_file(cls, path: Path) -> AnalystQuestion:
+    def from_file(cls, path: Traversable) -> AnalystQuestion:
         """A question file: its first line ``-- <the question>``, then the query."""
         text = path.read_text(encoding="utf-8")
         title, _, sql = text.partition("\n")
@@ -51,13 +55,16 @@ class AnalystAnswer:
                 "rows": [dict(zip(self.columns, row)) for row in self.rows]}
 
 
-def questions_in(folder: Path) -> tuple[AnalystQuestion, ...]:
-    """The questions of one folder, in file-name order."""
-    return tuple(AnalystQuestion.from_file(path) for path in sorted(folder.glob("*.sql")))
+def questions_in(folder: Traversable) -> tuple[AnalystQuestion, ...]:
+    """The questions of one folder (a package's, or any on disk), in file-name order."""
+    files = sorted((path for path in folder.iterdir() if path.name.endswith(".sql")),
+                   key=lambda path: path.name)
+    return tuple(AnalystQuestion.from_file(path) for path in files)
 
 
-ANALYST_QUESTIONS = questions_in(QUESTIONS_DIR / "raw")
-MODEL_QUESTIONS = questions_in(QUESTIONS_DIR)
+_QUESTIONS = resources.files(TRANSFORM_PACKAGE) / "questions"
+ANALYST_QUESTIONS = questions_in(_QUESTIONS / "raw")
+MODEL_QUESTIONS = questions_in(_QUESTIONS)
 
 
 def answer_questions(

@@ -1,9 +1,11 @@
 """Run the analysts' dbt models (``transform/``) on the destination a pipeline loaded.
 
-Uses dbt's programmatic entry point (``dbtRunner``) in this process. The connection is
-handed to ``transform/profiles.yml`` through environment variables derived from the
-dlt pipeline's own destination credentials, set only for the duration of the run.
-dbt's compiled SQL, run results and logs go to ``<pipeline working dir>/dbt``.
+Uses dbt's programmatic entry point (``dbtRunner``) in this process, on the dbt project
+as the package ships it (``importlib.resources``; see ``pipelines.settings``). The
+connection is handed to ``transform/profiles.yml`` through environment variables derived
+from the dlt pipeline's own destination credentials, set only for the duration of the
+run. dbt's compiled SQL, run results and logs go to ``<pipeline working dir>/dbt``: it
+writes nothing into the project, which may sit in a read-only site-packages.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +23,7 @@ import dlt
 
 from pipelines.analytics.dictionary import describe_columns
 from pipelines.analytics.questions import MODEL_QUESTIONS, AnalystAnswer, answer_questions
-from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_DIR
+from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_PACKAGE
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +79,9 @@ def run_transform(
     describe_columns(pipeline)
     environment = dbt_environment(pipeline, analytics_schema)
     work_dir = Path(pipeline.working_dir) / "dbt"
-    arguments = [command, *dbt_paths(work_dir)] + (["--select", select] if select else [])
-    with _environment({**_QUIET_ENVIRONMENT, **environment}):
-        result = _invoke(arguments)
+    selection = ["--select", select] if select else []
+    with dbt_project() as project, _environment({**_QUIET_ENVIRONMENT, **environment}):
+        result = _invoke([command, *dbt_paths(project, work_dir), *selection])
     outcome = TransformResult(command, _outcomes(result), analytics_schema)
     if outcome.failures or not result.success:
         raise TransformError(_failure_message(outcome, work_dir))
@@ -101,9 +104,18 @@ def analyst_answers(
                                 analytics_schema)
 
 
-def dbt_paths(work_dir: Path) -> list[str]:
-    """dbt's project and profile from the repo; its outputs under the pipeline's folder."""
-    return ["--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR),
+def dbt_project() -> AbstractContextManager[Path]:
+    """The folder of the shipped dbt project (``transform/``), on disk while in use.
+
+    dbt reads a real folder: an installed package (pip unpacks wheels) and an editable one
+    are already on disk, and ``as_file`` hands their folder over as it is.
+    """
+    return resources.as_file(resources.files(TRANSFORM_PACKAGE))
+
+
+def dbt_paths(project: Path, work_dir: Path) -> list[str]:
+    """dbt's project and profile from ``project``; its outputs under the pipeline's folder."""
+    return ["--project-dir", str(project), "--profiles-dir", str(project),
             "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
             "--quiet"]
 
@@ -155,7 +167,7 @@ def _invoke(arguments: list[str]) -> Any:
         from dbt.cli.main import dbtRunner
     except ImportError as error:
         raise TransformError(
-            "dbt is not installed: install the project's dbt extra (pip install -e '.[dbt]')"
+            "dbt is not installed: install the project's dbt extra (pip install '.[dbt]')"
         ) from error
     try:
         result = dbtRunner().invoke(arguments)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipelines.commands.reporting import reported_errors, start
+from pipelines.commands.reporting import command_session
 from pipelines.commands.shared import DebugOption, JsonOption
 from pipelines.configuration.errors import ConfigError
 
@@ -38,14 +38,13 @@ def demo(
     Runs Spruce's simulator in this process: no token, no server, no network needed.
     Running it again syncs incrementally into the same file.
     """
-    masked = start(debug)
-    with reported_errors(masked, json_output, debug):
+    with command_session(json_output, debug):
         from pipelines.analytics import practice
         from pipelines.commands.sync import with_progress
         from pipelines.output.documents import print_demo
 
         practice.check_scale(scale)
-        options = practice.demo_options(folder)
+        options = practice.demo_options(folder.resolve())
         summary = with_progress(
             lambda stats: practice.sync_simulated_practice(options, seed, scale, stats))
         questions = practice.questions(modelled=_built_models(options))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.commands.reporting import reported_errors, start
+from pipelines.commands.reporting import command_session
 from pipelines.commands.secrets import api_token
 from pipelines.commands.shared import BaseUrlOption, CommonFlags, profile_options
 
@@ -10,8 +10,7 @@ from pipelines.commands.shared import BaseUrlOption, CommonFlags, profile_option
 @profile_options
 def status(common: CommonFlags) -> None:
     """Per resource: its cursor, the last successful load, rows per table, the next run."""
-    masked = start(common.debug)
-    with reported_errors(masked, common.json_output, common.debug):
+    with command_session(common.json_output, common.debug):
         from pipelines.output.documents import print_report
         from pipelines.runner.status import pipeline_status
 
@@ -25,8 +24,7 @@ def check(common: CommonFlags, base_url: BaseUrlOption = None) -> None:
 
     Also prints the organization's rate-limit budget as Spruce reports it.
     """
-    masked = start(common.debug)
-    with reported_errors(masked, common.json_output, common.debug):
+    with command_session(common.json_output, common.debug) as masked:
         from pipelines.output.documents import print_report
         from pipelines.runner.check import check_connection
 

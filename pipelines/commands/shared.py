@@ -65,12 +65,19 @@ class CommonFlags:
     debug: DebugOption = False
 
     def options(self, **overrides: Any) -> SyncOptions:
-        """The profile's options with the flags the user gave on top."""
+        """The profile's options, dlt's settings over them, the flags over both.
+
+        A path given as a flag is relative to the working directory, as a shell user
+        expects; one in the profile or dlt's settings to the project folder.
+        """
+        from pipelines.configuration.dlt_settings import dlt_settings
         from pipelines.configuration.profiles import load_options, with_overrides
 
         options = load_options(self.config_path or _default_config_dir(), self.profile)
+        options = with_overrides(options, **dlt_settings())
+        flag_path = self.duckdb_path.resolve() if self.duckdb_path else None
         return with_overrides(options, destination=self.destination, dataset_name=self.dataset,
-                              duckdb_path=self.duckdb_path, **overrides)
+                              duckdb_path=flag_path, **overrides)
 
 
 def _default_config_dir() -> Path | None:

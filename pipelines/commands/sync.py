@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipelines.commands.reporting import reported_errors, start
+from pipelines.commands.reporting import command_session
 from pipelines.commands.secrets import api_token
 from pipelines.commands.shared import BaseUrlOption, CommonFlags, ResourcesOption, profile_options
 from pipelines.commands.values import check_window, instant_flag, parse_resources
@@ -37,8 +37,7 @@ def run(
     base_url: BaseUrlOption = None,
 ) -> None:
     """One incremental sync: load what changed since the last successful run."""
-    masked = start(common.debug)
-    with reported_errors(masked, common.json_output, common.debug):
+    with command_session(common.json_output, common.debug) as masked:
         options = common.options(resources=parse_resources(resources or ()),
                                  full_refresh=parse_resources(full_refresh or ()))
         sync_and_report(options, api_token(masked), base_url, common.json_output)
@@ -57,8 +56,7 @@ def backfill(
     The window selects conversations by their last message time; rows merge into the
     same tables as `run`, so a backfill never duplicates anything.
     """
-    masked = start(common.debug)
-    with reported_errors(masked, common.json_output, common.debug):
+    with command_session(common.json_output, common.debug) as masked:
         check_window(since, until)
         options = common.options(resources=parse_resources(resources or ()),
                                  backfill_since=since, backfill_until=until)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipelines.commands.reporting import reported_errors, start
+from pipelines.commands.reporting import command_session
 from pipelines.commands.shared import CommonFlags, profile_options
 from pipelines.configuration.errors import ConfigError
 
@@ -25,8 +25,7 @@ def transform(common: CommonFlags, select: SelectOption = None) -> None:
     The models land in the `spruce_analytics` schema beside the raw dataset. Needs dbt:
     `pip install '.[dbt]'`.
     """
-    masked = start(common.debug)
-    with reported_errors(masked, common.json_output, common.debug):
+    with command_session(common.json_output, common.debug):
         from pipelines.output.documents import print_report
 
         print_report("transform", build_models(common.options(), select), common.json_output)
@@ -41,13 +40,15 @@ def build_models(options: SyncOptions, select: str | None) -> dict[str, Any]:
             f"the transform needs dbt ({missing.name} is not installed): pip install '.[dbt]'"
         ) from None
     from pipelines.runner.destinations import build_target
+    from pipelines.runner.naming import named
     from pipelines.runner.pipeline import build_pipeline
 
+    options = named(options)
     pipeline = build_pipeline(options, build_target(options))
     pipeline.sync_destination()  # the schema as last loaded, also on a fresh machine
     if not pipeline.default_schema_name:
         raise ConfigError(
-            f"pipeline {options.pipeline_name!r} has loaded nothing into its destination yet: "
+            f"pipeline {pipeline.pipeline_name!r} has loaded nothing into its destination yet: "
             "run `spruce-sync run` first, with the same --profile"
         )
     result = run_transform(pipeline, select=select)

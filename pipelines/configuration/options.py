@@ -48,8 +48,10 @@ class SyncOptions(SourceOptions):
     dataset_name: Identifier = Field(
         default=settings.DEFAULT_DATASET, description="schema (Postgres) or dataset (DuckDB) of the tables"
     )
-    pipeline_name: Identifier = Field(
-        default=settings.DEFAULT_PIPELINE_NAME, description="dlt pipeline name: its state and working folder"
+    pipeline_name: Identifier | None = Field(
+        default=None,
+        description="dlt pipeline name: its state, lock and working folder; default: one per"
+        " destination (spruce_sync for duckdb, spruce_sync_postgres for postgres)",
     )
     pipelines_dir: Path | None = Field(
         default=None, description="dlt's working folder (load packages, local state); default: dlt's"
@@ -78,3 +80,14 @@ def option_fields() -> dict[str, FieldInfo]:
     """Every option of `SyncOptions` (the source's first) with its default and description."""
     fields: dict[str, FieldInfo] = getattr(SyncOptions, "__pydantic_fields__")  # noqa: B009  # pydantic's, not typed
     return fields
+
+
+def pipeline_name_of(options: SyncOptions) -> str:
+    """The options' pipeline name, or their destination's when none is set."""
+    return options.pipeline_name or default_pipeline_name(options.destination)
+
+
+def default_pipeline_name(destination: Destination) -> str:
+    """The pipeline of a destination when none is named: profiles that land in different
+    places never share a state or a lock (DuckDB keeps the name it always had)."""
+    return settings.DEFAULT_PIPELINE_NAMES[destination]

@@ -9,8 +9,8 @@ from typing import Any
 
 
 def to_json(document: Mapping[str, Any]) -> str:
-    """``document`` as JSON; times as ISO 8601, durations in seconds."""
-    return json.dumps(document, default=json_default, indent=2, sort_keys=False)
+    """``document`` as JSON on one line; times as ISO 8601, durations in seconds."""
+    return json.dumps(document, default=json_default, sort_keys=False)
 
 
 def json_default(value: object) -> object:

@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pipelines.configuration.options import SyncOptions
+from pipelines.files import owner_only_files
 from pipelines.runner.destinations import build_target, location
+from pipelines.runner.naming import named
 from pipelines.runner.pipeline import build_pipeline, check_destination
 from pipelines.runner.run import credentials
 from sources.spruce import SourcePlan
@@ -35,11 +37,13 @@ def check_connection(
 
     ``api_token``/``base_url`` None: dlt resolves them, as for a run.
     """
+    options = named(options)
     plan = SourcePlan.for_run(options, datetime.now(timezone.utc))
     organization = check_organization(plan, **credentials(api_token, base_url))
     target = build_target(options)
-    pipeline = build_pipeline(options, target)
-    check_destination(pipeline)
+    with owner_only_files():  # opening a new DuckDB file creates it
+        pipeline = build_pipeline(options, target)
+        check_destination(pipeline)
     return CheckReport(
         organization_id=organization.organization_id,
         organization_name=organization.organization_name,

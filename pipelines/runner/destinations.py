@@ -18,10 +18,15 @@ from dlt.common.destination import Destination as DltDestination
 from dlt.common.destination import TLoaderFileFormat
 from dlt.common.pipeline import get_dlt_pipelines_dir
 
+from pipelines.configuration.dlt_settings import in_project
 from pipelines.configuration.options import SyncOptions
 from pipelines.runner.errors import DestinationUnreachable, first_line
 from pipelines.settings import DEFAULT_DUCKDB_FILE, DUCKDB_MEMORY_LIMIT, LOADER_FILE_FORMATS
 from sources.spruce.exceptions import ConfigurationError
+
+# What DuckDB says when another process holds the file: that is a busy destination (retry);
+# any other failure to open it is a path the operator must fix.
+LOCK_CONFLICT = "Could not set lock"
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,13 @@ class Target:
 
 
 def duckdb_path(options: SyncOptions) -> Path:
-    """The DuckDB file of a run, absolute."""
-    return Path(options.duckdb_path or DEFAULT_DUCKDB_FILE).resolve()
+    """The DuckDB file of a run, absolute (a relative one is in the project folder)."""
+    return in_project(options.duckdb_path or DEFAULT_DUCKDB_FILE)
 
 
 def pipelines_dir(options: SyncOptions) -> Path:
     """dlt's working folder for this pipeline's packages and local state."""
-    return Path(options.pipelines_dir or get_dlt_pipelines_dir()).resolve()
+    return in_project(options.pipelines_dir or get_dlt_pipelines_dir())
 
 
 def build_target(options: SyncOptions) -> Target:
@@ -57,7 +62,7 @@ def build_target(options: SyncOptions) -> Target:
                 f" {options.dataset_name!r}; DuckDB cannot tell its catalog from the schema."
                 " Rename one of them (e.g. duckdb_path: spruce_sync.duckdb)."
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent)
         return Target(
             dlt.destinations.duckdb(credentials=str(path)), LOADER_FILE_FORMATS["duckdb"], str(path),
             load_workers=1,
@@ -77,6 +82,7 @@ def run_target(options: SyncOptions) -> Iterator[Target]:
         yield target
         return
     connection = open_duckdb(Path(target.location))
+    owner_only(Path(target.location))
     try:
         yield replace(target, destination=dlt.destinations.duckdb(credentials=connection))
     finally:
@@ -90,9 +96,34 @@ def open_duckdb(path: Path) -> Any:
     try:
         return duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     except duckdb.Error as error:
+        if LOCK_CONFLICT not in str(error):
+            raise ConfigurationError(
+                f"Cannot create or open the DuckDB file {path}: {first_line(error)}."
+                " Choose a duckdb_path in a folder this user can write."
+            ) from None
         raise DestinationUnreachable(
             f"Cannot open the DuckDB file {path}: {type(error).__name__}: {first_line(error)}."
             " Check that no other process (a running sync, an open DuckDB shell) holds it."
+        ) from None
+
+
+def owner_only(path: Path) -> None:
+    """Take group and other access off a DuckDB file (and its WAL) made before the run:
+    a file created by a version or command that left it readable must not fill with PHI."""
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
+def _make_folder(folder: Path) -> None:
+    """The DuckDB file's folder, owner-only when new; a path that cannot be one is the
+    operator's to fix."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise ConfigurationError(
+            f"Cannot create the folder {folder} for the DuckDB file: {error.strerror}."
+            " Choose a duckdb_path in a folder this user can write."
         ) from None
 
 

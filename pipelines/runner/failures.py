@@ -9,6 +9,7 @@
 | 4    | destination unreachable, or the DuckDB file locked by another process | retry later |
 | 5    | rate budget exhausted; progress is saved                              | rerun after the time given |
 | 6    | another run of the same pipeline is in progress                       | let it finish |
+| 7    | the Spruce API unreachable or failing after the retries (5xx, timeouts)| retry later |
 | 130  | interrupted (Ctrl-C or SIGTERM); nothing half-applied                 | rerun |
 
 The README's exit-code table is this one. dlt wraps a step's failure in
@@ -39,6 +40,7 @@ class ExitCode(IntEnum):
     DESTINATION = 4
     RATE_BUDGET = 5
     BUSY = 6
+    API_UNAVAILABLE = 7
     INTERRUPTED = 130
 
 
@@ -60,28 +62,33 @@ def error_exit_codes() -> tuple[tuple[type[BaseException], ExitCode], ...]:
     Imported on first use, so that a configuration error is reported without loading dlt
     and the source (half a second of imports).
     """
-    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    return (*_configuration_errors(), *_run_errors())
 
-    from pipelines.runner.errors import DestinationUnreachable, PipelineBusy
-    from sources.spruce.exceptions import (
-        ConfigurationError,
-        InsecureBaseUrl,
-        RateBudgetExhausted,
-        SpruceAuthError,
-        UntrustedCertificate,
-    )
+
+def _configuration_errors() -> tuple[tuple[type[BaseException], ExitCode], ...]:
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    from dlt.common.configuration.providers.toml import TomlProviderReadException
+
+    from sources.spruce.exceptions import ConfigurationError, InsecureBaseUrl, UntrustedCertificate
     from sources.spruce.phi import PhiPolicyError
 
+    return tuple((error, ExitCode.CONFIG) for error in (
+        ConfigFieldMissingException, TomlProviderReadException, InsecureBaseUrl,
+        UntrustedCertificate, ConfigurationError,
+        PhiPolicyError,  # e.g. a policy that hashes, and no key
+    ))
+
+
+def _run_errors() -> tuple[tuple[type[BaseException], ExitCode], ...]:
+    from pipelines.runner.errors import DestinationUnreachable, PipelineBusy
+    from sources.spruce.exceptions import RateBudgetExhausted, SpruceAuthError, SpruceUnavailable
+
     return (
-        (ConfigFieldMissingException, ExitCode.CONFIG),
-        (InsecureBaseUrl, ExitCode.CONFIG),
-        (UntrustedCertificate, ExitCode.CONFIG),
-        (ConfigurationError, ExitCode.CONFIG),
-        (PhiPolicyError, ExitCode.CONFIG),  # e.g. a policy that hashes, and no key
         (SpruceAuthError, ExitCode.AUTH),
         (DestinationUnreachable, ExitCode.DESTINATION),
         (RateBudgetExhausted, ExitCode.RATE_BUDGET),
         (PipelineBusy, ExitCode.BUSY),
+        (SpruceUnavailable, ExitCode.API_UNAVAILABLE),
         (KeyboardInterrupt, ExitCode.INTERRUPTED),
     )
 

@@ -13,11 +13,14 @@ from dlt.common.schema.typing import TSchemaContractDict
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines.configuration.options import SchemaContract, SyncOptions
+from pipelines.configuration.options import SchemaContract, SyncOptions, pipeline_name_of
 from pipelines.runner import warehouse
 from pipelines.runner.destinations import Target, pipelines_dir
 from pipelines.runner.errors import DestinationUnreachable, first_line
-from pipelines.runner.failures import unwrap
+from pipelines.runner.failures import causes, unwrap
+
+# dlt's DestinationConnectionError puts the driver's message after this phrase.
+DLT_REASON_MARKER = "The actual reason given is: "
 
 
 def build_pipeline(options: SyncOptions, target: Target) -> dlt.Pipeline:
@@ -25,10 +28,12 @@ def build_pipeline(options: SyncOptions, target: Target) -> dlt.Pipeline:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     # PERF-NOTES: compressing intermediate files costs 6 s of 6.4 s extract for 200k items.
     os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
-    # A loaded package's files are a copy of patient data: delete them once loaded.
+    # A loaded package's files are a copy of patient data: delete them once loaded; and so
+    # is what a merge stages in <dataset>_staging: empty it after each successful load.
     os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
+    os.environ.setdefault("LOAD__TRUNCATE_STAGING_DATASET", "true")
     return dlt.pipeline(
-        pipeline_name=options.pipeline_name,
+        pipeline_name=pipeline_name_of(options),
         pipelines_dir=str(pipelines_dir(options)),
         destination=target.destination,
         dataset_name=options.dataset_name,
@@ -92,33 +97,29 @@ def check_destination(pipeline: dlt.Pipeline) -> None:
     """Fail before any API request when the warehouse cannot be opened."""
     try:
         warehouse.ping(pipeline)
-    except _destination_errors() as error:
+    except destination_errors() as error:
         raise DestinationUnreachable(
             f"Cannot open the destination {pipeline.destination.destination_name}:"
-            f" {type(error).__name__}: {first_line(error)}. For PostgreSQL check"
+            f" {_driver_reason(error)}. For PostgreSQL check"
             " DESTINATION__POSTGRES__CREDENTIALS and that the server runs; for DuckDB that no"
-            " other process holds the file."
+            " other process (a running sync, an open DuckDB shell) holds the file."
         ) from None
 
 
-def _destination_errors() -> tuple[type[BaseException], ...]:
-    """What opening a destination raises: dlt's wrappers, the drivers' own, the OS's."""
+def _driver_reason(error: BaseException) -> str:
+    """The driver's own words, without dlt's generic advice about credentials."""
+    cause = list(causes(error))[-1]
+    text = first_line(cause)
+    if DLT_REASON_MARKER in text:
+        text = text.split(DLT_REASON_MARKER, 1)[1].split(" See also ", 1)[0]
+    return f"{type(cause).__name__}: {text.rstrip('.')}"
+
+
+def destination_errors() -> tuple[type[BaseException], ...]:
+    """What opening a destination raises when it is down or held: dlt's wrappers, the
+    drivers' own. Missing credentials are not among them: they are a configuration error."""
     import duckdb
     import psycopg2
-    from dlt.common.configuration.exceptions import ConfigFieldMissingException
     from dlt.destinations.exceptions import DatabaseException, DestinationConnectionError
 
-    return (
-        ConfigFieldMissingException, DatabaseException, DestinationConnectionError,
-        duckdb.Error, psycopg2.Error, OSError,
-    )
-
-
-@contextmanager
-def owner_only_files() -> Iterator[None]:
-    """Files created during the run (the DuckDB file, load packages) are owner-only: PHI."""
-    previous = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(previous)
+    return (DatabaseException, DestinationConnectionError, duckdb.Error, psycopg2.Error)

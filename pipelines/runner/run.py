@@ -20,16 +20,17 @@ from datetime import datetime, timezone
 import dlt
 from dlt.extract.source import DltSource
 
-from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.options import SyncOptions, pipeline_name_of
+from pipelines.files import owner_only_files
 from pipelines.runner import warehouse
 from pipelines.runner.destinations import Target, location, pipelines_dir, run_target
 from pipelines.runner.discarded import DISCARDING_MODES, DiscardWatch
 from pipelines.runner.lock import pipeline_lock
+from pipelines.runner.naming import named
 from pipelines.runner.pipeline import (
     build_pipeline,
     check_destination,
     finish_pending_package,
-    owner_only_files,
     run_pipeline,
     table_contract,
 )
@@ -37,7 +38,6 @@ from pipelines.runner.selection import conversation_pair, refresh_resources, sel
 from pipelines.runner.summary import RunSummary, WindowTally
 from sources.spruce import SourcePlan, WindowStart
 from sources.spruce.cursors import CURSOR_KEY
-from sources.spruce.phi import PhiPolicy, protect_source
 from sources.spruce.run import SpruceRun
 from sources.spruce.stats import RunStats
 from sources.spruce.window import WindowReport
@@ -53,12 +53,14 @@ def run_sync(
 ) -> RunSummary:
     """One sync as ``options`` describe it; see the module docstring."""
     started = time.monotonic()
+    options = named(options)
     plan = SourcePlan.for_run(options, datetime.now(timezone.utc))
     with (
-        pipeline_lock(pipelines_dir(options), options.pipeline_name),
+        pipeline_lock(pipelines_dir(options), pipeline_name_of(options)),
         owner_only_files(),
         run_target(options) as target,
-        SpruceRun(plan, credentials(api_token, base_url), stats or RunStats()) as spruce,
+        SpruceRun(plan, credentials(api_token, base_url), stats or RunStats(),
+                  options.phi_policy) as spruce,
     ):
         pipeline = build_pipeline(options, target)
         check_destination(pipeline)
@@ -127,10 +129,9 @@ class WindowRunner:
         self.tally.count_rows(info.row_counts if info else {})
 
     def _source(self, names: list[str], start: WindowStart) -> DltSource:
+        # The source applies the PHI policy (with none, signed URLs still lose their
+        # expiring signature); the discard watches ride after it.
         source = self.spruce.source(start).with_resources(*names)
-        # Even with no policy, signed attachment and recording URLs lose their expiring
-        # signature: they are not durable links and must not be stored as if they were.
-        protect_source(source, self.options.phi_policy or PhiPolicy())
         for table, mode in self.options.schema_contracts.items():
             if table in source.resources:
                 source.resources[table].apply_hints(schema_contract=table_contract(mode))

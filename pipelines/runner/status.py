@@ -13,9 +13,12 @@ from typing import Any
 import dlt
 
 from pipelines.configuration.options import SyncOptions
+from pipelines.files import owner_only_files
 from pipelines.runner import warehouse
-from pipelines.runner.destinations import build_target
+from pipelines.runner.destinations import build_target, location
+from pipelines.runner.naming import named
 from pipelines.runner.pipeline import build_pipeline, check_destination
+from pipelines.settings import ANALYTICS_SCHEMA
 from sources.spruce import RESOURCE_NAMES
 from sources.spruce.cursors import CURSOR_KEY, parse_timestamp
 
@@ -40,6 +43,8 @@ class StatusReport:
     dataset_name: str
     resources: list[ResourceStatus] = field(default_factory=list)
     rows_per_table: dict[str, int] = field(default_factory=dict)
+    # What the README's purge instructions delete, as this machine has it.
+    patient_data: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,14 +52,16 @@ class StatusReport:
 
 def pipeline_status(options: SyncOptions) -> StatusReport:
     """The status of the pipeline that ``options`` name."""
+    options = named(options)
     target = build_target(options)
-    pipeline = build_pipeline(options, target)
-    check_destination(pipeline)
+    with owner_only_files():  # opening a new DuckDB file creates it
+        pipeline = build_pipeline(options, target)
+        check_destination(pipeline)
     pipeline.sync_destination()  # the state as last committed with a load
     loads = _last_loads(pipeline)
     resources_state = pipeline.state.get("sources", {}).get("spruce", {}).get("resources", {})
     return StatusReport(
-        pipeline_name=options.pipeline_name,
+        pipeline_name=pipeline.pipeline_name,
         destination=options.destination,
         dataset_name=options.dataset_name,
         resources=[
@@ -62,7 +69,18 @@ def pipeline_status(options: SyncOptions) -> StatusReport:
             for name in RESOURCE_NAMES
         ],
         rows_per_table=warehouse.row_counts(pipeline),
+        patient_data=patient_data_places(pipeline, location(pipeline, target)),
     )
+
+
+def patient_data_places(pipeline: dlt.Pipeline, warehouse_location: str) -> dict[str, str]:
+    """Everywhere this pipeline keeps patient data, as the purge instructions name it."""
+    dataset = pipeline.dataset_name
+    return {
+        "warehouse": warehouse_location,
+        "schemas": f"{dataset}, {dataset}_staging (emptied after each load), {ANALYTICS_SCHEMA}",
+        "pipeline_folder": str(pipeline.working_dir),
+    }
 
 
 def _resource_status(

@@ -16,5 +16,5 @@ ensure_venv() {
 }
 
 _packages_changed() {
-  [ -n "$(find sources pipelines simulator -name __init__.py -newer "$1" 2>/dev/null | head -n 1)" ]
+  [ -n "$(find sources pipelines simulator transform docs -name __init__.py -newer "$1" 2>/dev/null | head -n 1)" ]
 }

@@ -2,7 +2,9 @@
 
 In order: a request id; the bearer token (403 on every path, known or not); the
 organization's rate budget (429/503 once spent); added latency; the route (404 for an
-unknown path); an injected fault, if one is due; the handler; the headers.
+unknown path); an injected fault, if one is due; the handler; the headers. Every answer
+past the token check carries the rate-limit headers, whatever its status; a 403 does
+not: a request without a valid token is no organization's, so it has no budget to show.
 """
 
 from __future__ import annotations

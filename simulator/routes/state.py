@@ -54,6 +54,7 @@ class SimulatorState:
         self.faults.configure(settings)
 
     def set_rate_limit(self, settings: RateLimitSettings | None) -> None:
+        """New settings for the budget; None: back to ``DEFAULT_RATE_LIMIT``."""
         self.budget.configure(settings)
 
     def some_contact(self) -> JsonRecord | None:

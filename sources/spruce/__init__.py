@@ -10,6 +10,7 @@ each window's source and reads back its `WindowReport`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import dlt
@@ -29,12 +30,16 @@ from sources.spruce.listings import (
     Record,
     read_listing,
 )
+from sources.spruce.options import SourceOptions
+from sources.spruce.phi import PhiPolicy, protect_resources
 from sources.spruce.plan import SourcePlan, rate_budget
 from sources.spruce.stats import RunStats
 from sources.spruce.throttle import RateBudget
 from sources.spruce.window import WindowContext, WindowStart
 
-__all__ = ["RESOURCE_NAMES", "SourcePlan", "WindowStart", "spruce_source"]
+__all__ = [
+    "RESOURCE_NAMES", "PhiPolicy", "SourceOptions", "SourcePlan", "WindowStart", "spruce_source",
+]
 
 RESOURCE_NAMES: tuple[str, ...] = (
     "contacts", "conversations", "conversation_items",
@@ -47,20 +52,31 @@ RESOURCE_NAMES: tuple[str, ...] = (
 def spruce_source(
     api_token: str = dlt.secrets.value,
     base_url: str = settings.DEFAULT_BASE_URL,
-    plan: SourcePlan | None = None,
+    options: SourceOptions | None = None,
+    phi_policy: PhiPolicy | None = None,
     window: WindowContext | None = None,
     budget: RateBudget | None = None,
 ) -> list[DltResource]:
     """Every resource of one organization; select with ``.with_resources(...)``.
 
-    A plain dlt user passes nothing but the selection: one window from the cursor, with a
-    rate limiter of its own. `SpruceRun` passes a run's shared ``budget`` and ``window``.
+    A dlt user passes nothing, or ``options`` (`SourceOptions`) and a ``phi_policy``
+    applied before anything is written (with none, signed URLs still lose their
+    signature). Each run loads one window from the cursor, with a rate limiter of its own;
+    `SpruceRun` passes a run's shared ``window`` and ``budget`` instead.
     """
-    plan = plan or SourcePlan()
+    plan = _plan_of(options or SourceOptions())
     window = window or WindowContext(WindowStart(), RunStats())
-    budget = budget or rate_budget(plan)
-    client = SpruceClient(api_token, base_url, budget, window.stats, plan.concurrency)
+    client = SpruceClient.for_plan(api_token, base_url, plan, budget or rate_budget(plan),
+                                   window.stats)
     window.closables.append(client.close)
+    resources = organization_resources(client, plan, window)
+    return protect_resources(resources, phi_policy or PhiPolicy())
+
+
+def organization_resources(
+    client: SpruceClient, plan: SourcePlan, window: WindowContext
+) -> list[DltResource]:
+    """The resources of one window, the webhook events only when an endpoint is named."""
     listed = conversations(client, plan, window)
     resources = [
         contacts(client, plan, window),
@@ -72,6 +88,13 @@ def spruce_source(
     if plan.webhook_endpoint_id:
         resources.append(webhook_events(client, plan, window.stats, plan.webhook_endpoint_id))
     return resources
+
+
+def _plan_of(options: SourceOptions) -> SourcePlan:
+    """A run's plan as given, or one for options starting now."""
+    if isinstance(options, SourcePlan):
+        return options
+    return SourcePlan.for_run(options, datetime.now(timezone.utc))
 
 
 @dlt.resource(

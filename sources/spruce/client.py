@@ -37,6 +37,7 @@ from sources.spruce.exceptions import (
     SpruceUnavailable,
     UntrustedCertificate,
 )
+from sources.spruce.options import SourceOptions
 from sources.spruce.paging import Paginator, QueryParams
 from sources.spruce.retries import (
     DEFAULT_RETRY_POLICY,
@@ -87,13 +88,24 @@ class SpruceClient:
         retry: RetryPolicy = DEFAULT_RETRY_POLICY,
         sleep: Sleep = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        read_timeout_s: float = settings.READ_TIMEOUT_S,
     ) -> None:
         url = require_secure_base_url(base_url)
         self.budget = budget
         self.stats = stats
         self._retry = retry
         self._sleep = sleep
-        self._http = _http_client(url, api_token, max_connections, transport)
+        self._http = _http_client(url, api_token, max_connections, transport, read_timeout_s)
+
+    @classmethod
+    def for_plan(
+        cls, api_token: str, base_url: str, plan: SourceOptions, budget: RateBudget,
+        stats: RunStats,
+    ) -> SpruceClient:
+        """A client with the plan's concurrency, retries and read timeout."""
+        return cls(api_token, base_url, budget, stats, plan.concurrency,
+                   retry=RetryPolicy.for_options(plan),
+                   read_timeout_s=plan.read_timeout.total_seconds())
 
     def __enter__(self) -> Self:
         return self
@@ -115,9 +127,9 @@ class SpruceClient:
         except tenacity.RetryError as gave_up:
             last = gave_up.last_attempt.exception()
             raise SpruceUnavailable(
-                f"GET {path} kept failing after {gave_up.last_attempt.attempt_number} attempts:"
-                f" {last}. Nothing of this run was committed past the last finished window;"
-                " run again later."
+                f"{self._http.base_url.host}: GET {path} kept failing after"
+                f" {gave_up.last_attempt.attempt_number} attempts: {last}. Nothing of this run"
+                " was committed past the last finished window; run again later."
             ) from last
 
     def pages(self, path: str, paginator: Paginator, resource: str) -> Iterator[JsonBody]:
@@ -171,7 +183,8 @@ class SpruceClient:
 
 
 def _http_client(
-    url: httpx.URL, api_token: str, max_connections: int, transport: httpx.BaseTransport | None
+    url: httpx.URL, api_token: str, max_connections: int,
+    transport: httpx.BaseTransport | None, read_timeout_s: float,
 ) -> httpx.Client:
     """The run's pooled session: the token on every request, the timeouts and the
     idle-connection expiry of `settings`."""
@@ -179,7 +192,7 @@ def _http_client(
         base_url=str(url).rstrip("/") + "/",
         headers={"Authorization": f"Bearer {api_token}", "Accept": "application/json"},
         timeout=httpx.Timeout(
-            connect=settings.CONNECT_TIMEOUT_S, read=settings.READ_TIMEOUT_S,
+            connect=settings.CONNECT_TIMEOUT_S, read=read_timeout_s,
             write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
         ),
         limits=httpx.Limits(
@@ -251,4 +264,5 @@ def _transport_error(lost: httpx.TransportError, path: str) -> SpruceSyncError:
                 "add its CA to the system trust store (SSL_CERT_FILE). No request was sent."
             )
         cause = cause.__cause__ or cause.__context__
-    return SpruceTransportError(f"GET {path} failed: {type(lost).__name__}")
+    reason = str(lost).strip().splitlines()[0] if str(lost).strip() else "no detail"
+    return SpruceTransportError(f"GET {path} failed: {type(lost).__name__} ({reason})")

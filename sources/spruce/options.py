@@ -55,6 +55,8 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), Field(ge=timedelta(0))]
+
+
 PositiveInt = Annotated[int, Strict(), Field(ge=1)]
 PagedOperation = Literal[tuple(settings.MAX_PAGE_SIZES)]  # type: ignore[valid-type]  # built from the limits table
 PageSizes = Annotated[
@@ -67,49 +69,37 @@ Instant = Annotated[datetime | None, AfterValidator(_utc)]
 class SourceOptions:
     """The source's options for a run; every default is `sources.spruce.settings`'."""
 
-    concurrency: Annotated[int, Strict(), Field(ge=1, le=64)] = Field(
-        default=settings.DEFAULT_CONCURRENCY,
-        description="requests in flight at once, all through one rate limiter",
-    )
-    lookback: Duration = Field(
-        default=settings.DEFAULT_LOOKBACK, description="re-read this far behind the conversation cursor"
-    )
-    settle: Duration = Field(
-        default=settings.DEFAULT_SETTLE, description="the cursor never passes run start minus this"
-    )
-    window_conversations: PositiveInt = Field(
-        default=settings.DEFAULT_WINDOW_CONVERSATIONS,
-        description="a long sync commits a window after this many conversations",
-    )
-    window_duration: Duration = Field(
-        default=settings.DEFAULT_WINDOW_DURATION,
-        description="...or after this much time, whichever comes first",
-    )
-    reserve_share: Annotated[float, Field(ge=0, lt=1)] = Field(
-        default=settings.DEFAULT_RESERVE_SHARE,
-        description="share of the rate budget left to the practice's other integrations",
-    )
-    rate_window: Duration = Field(
-        default=timedelta(seconds=settings.RATE_WINDOW_S),
-        description="length of the per-minute rate window (only a simulator changes it)",
-    )
-    daily_rate_window: Duration = Field(
-        default=timedelta(seconds=settings.DAILY_RATE_WINDOW_S),
-        description="length of the daily rate window (only a simulator changes it)",
-    )
-    page_sizes: PageSizes = Field(
-        default_factory=dict,
-        description="pageSize per operationId; default: the largest allowed"
-    )
-    webhook_endpoint_id: str | None = Field(
-        default=None, description="sync this webhook endpoint's event log and apply its changes"
-    )
+    # Requests in flight at once, all through one rate limiter.
+    concurrency: Annotated[int, Strict(), Field(ge=1, le=64)] = settings.DEFAULT_CONCURRENCY
+    # Re-read this far behind the conversation cursor (records appear late).
+    lookback: Duration = settings.DEFAULT_LOOKBACK
+    # The cursor never passes the run's start minus this.
+    settle: Duration = settings.DEFAULT_SETTLE
+    # A long sync commits a window after this many conversations, or this much time.
+    window_conversations: PositiveInt = settings.DEFAULT_WINDOW_CONVERSATIONS
+    window_duration: Duration = settings.DEFAULT_WINDOW_DURATION
+    # Share of the rate budget left to the practice's other integrations.
+    reserve_share: Annotated[float, Field(ge=0, lt=1)] = settings.DEFAULT_RESERVE_SHARE
+    # The lengths of Spruce's rate windows (only a simulator's differ).
+    rate_window: Duration = settings.DEFAULT_RATE_WINDOW
+    daily_rate_window: Duration = settings.DEFAULT_DAILY_RATE_WINDOW
+    # pageSize per operationId; an operation not named pages at the largest size allowed.
+    page_sizes: PageSizes = Field(default_factory=dict)
+    # A request that fails retriably (5xx, 429, a lost connection) waits retry_initial_wait,
+    # doubling up to retry_max_wait (or what Retry-After asks, up to 2 minutes), at most
+    # retry_attempts times and retry_total in all; then the run stops with exit code 7.
+    retry_initial_wait: Duration = settings.DEFAULT_RETRY_INITIAL_WAIT
+    retry_max_wait: Duration = settings.DEFAULT_RETRY_MAX_WAIT
+    retry_total: Duration = settings.DEFAULT_RETRY_TOTAL
+    retry_attempts: Annotated[int, Strict(), Field(ge=1, le=20)] = settings.RETRY_ATTEMPTS
+    # The longest wait for a response's bytes before the attempt counts as lost.
+    read_timeout: Duration = settings.DEFAULT_READ_TIMEOUT
+    # Sync this webhook endpoint's event log and apply its changes.
+    webhook_endpoint_id: str | None = None
     # A backfill: a window of conversations (and their items) that leaves the cursor alone.
     # Given per run (the CLI's --since/--until), never in a profile.
-    backfill_since: Instant = Field(default=None, description="backfill from this time")
-    backfill_until: Instant = Field(
-        default=None, description="backfill up to this time (exclusive)"
-    )
+    backfill_since: Instant = None
+    backfill_until: Instant = None
 
     @property
     def is_backfill(self) -> bool:

@@ -16,6 +16,7 @@ import tenacity
 
 from sources.spruce import settings
 from sources.spruce.exceptions import RetriableError
+from sources.spruce.options import SourceOptions
 from sources.spruce.throttle import Sleep
 
 BeforeRetry = Callable[[tenacity.RetryCallState], None]
@@ -23,16 +24,27 @@ BeforeRetry = Callable[[tenacity.RetryCallState], None]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounds of the retries of one request."""
+    """Bounds of the retries of one request, in seconds (from `SourceOptions`)."""
 
-    attempts: int = settings.RETRY_ATTEMPTS
-    initial_wait_s: float = settings.RETRY_INITIAL_WAIT_S
-    max_wait_s: float = settings.RETRY_MAX_WAIT_S
-    total_s: float = settings.RETRY_TOTAL_S
-    jitter_s: float = settings.RETRY_JITTER_S
+    attempts: int
+    initial_wait_s: float
+    max_wait_s: float
+    total_s: float
+    jitter_s: float
+
+    @classmethod
+    def for_options(cls, options: SourceOptions) -> RetryPolicy:
+        """The policy the options configure (the jitter is fixed: it only spreads clients)."""
+        return cls(
+            attempts=options.retry_attempts,
+            initial_wait_s=options.retry_initial_wait.total_seconds(),
+            max_wait_s=options.retry_max_wait.total_seconds(),
+            total_s=options.retry_total.total_seconds(),
+            jitter_s=settings.RETRY_JITTER_S,
+        )
 
 
-DEFAULT_RETRY_POLICY = RetryPolicy()
+DEFAULT_RETRY_POLICY = RetryPolicy.for_options(SourceOptions())
 
 
 def retrying(policy: RetryPolicy, sleep: Sleep, before_retry: BeforeRetry) -> tenacity.Retrying:

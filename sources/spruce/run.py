@@ -18,6 +18,7 @@ from typing_extensions import Self
 
 from sources.spruce import settings, spruce_source
 from sources.spruce.client import SpruceClient
+from sources.spruce.phi import PhiPolicy
 from sources.spruce.plan import SourcePlan, rate_budget
 from sources.spruce.stats import RunStats
 from sources.spruce.window import WindowContext, WindowReport, WindowStart
@@ -39,8 +40,12 @@ class SpruceRun:
     ones. ``stats`` are live counters the caller may poll for progress (read-only to it).
     """
 
-    def __init__(self, plan: SourcePlan, credentials: dict[str, str], stats: RunStats) -> None:
+    def __init__(
+        self, plan: SourcePlan, credentials: dict[str, str], stats: RunStats,
+        phi_policy: PhiPolicy | None = None,
+    ) -> None:
         self.plan = plan
+        self.phi_policy = phi_policy
         self.credentials = credentials
         self.stats = stats
         self.budget = rate_budget(plan)
@@ -50,8 +55,8 @@ class SpruceRun:
         """The source of the next window (closing the previous window's client)."""
         self._close_window()
         self._window = WindowContext(start, self.stats)
-        return spruce_source(plan=self.plan, window=self._window, budget=self.budget,
-                             **self.credentials)
+        return spruce_source(options=self.plan, phi_policy=self.phi_policy, window=self._window,
+                             budget=self.budget, **self.credentials)
 
     def report(self) -> WindowReport:
         """The last window's values, once it ran."""

@@ -114,3 +114,11 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # A wait for the rate window's end is never shorter than this share of the window (60 ms
 # of Spruce's 60 s): a window whose end is a hair away is waited for, not polled in a spin.
 RATE_WAIT_FLOOR_SHARE = 0.001
+
+# The same lengths as the options' defaults (`SourceOptions`), as durations.
+DEFAULT_RATE_WINDOW = timedelta(seconds=RATE_WINDOW_S)
+DEFAULT_DAILY_RATE_WINDOW = timedelta(seconds=DAILY_RATE_WINDOW_S)
+DEFAULT_RETRY_INITIAL_WAIT = timedelta(seconds=RETRY_INITIAL_WAIT_S)
+DEFAULT_RETRY_MAX_WAIT = timedelta(seconds=RETRY_MAX_WAIT_S)
+DEFAULT_RETRY_TOTAL = timedelta(seconds=RETRY_TOTAL_S)
+DEFAULT_READ_TIMEOUT = timedelta(seconds=READ_TIMEOUT_S)

@@ -17,7 +17,7 @@ import dlt
 import pytest
 
 from pipelines.analytics.transform import TransformResult, run_transform
-from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.options import SyncOptions, pipeline_name_of
 from pipelines.runner.run import run_sync
 from simulator.contract import JsonRecord
 from sources.spruce.phi import PhiPolicy
@@ -86,7 +86,7 @@ def _bound_pipeline(options: SyncOptions, dsn: str | None) -> dlt.Pipeline:
     """The synced pipeline with its credentials bound (tests clear the environment)."""
     destination = (dlt.destinations.postgres(credentials=dsn) if dsn
                    else dlt.destinations.duckdb(credentials=str(options.duckdb_path)))
-    return dlt.pipeline(pipeline_name=options.pipeline_name,
+    return dlt.pipeline(pipeline_name=pipeline_name_of(options),
                         pipelines_dir=str(options.pipelines_dir),
                         destination=destination, dataset_name=options.dataset_name)
 

@@ -21,9 +21,16 @@ from tests.cli.conftest import (
     closed_port,
 )
 from tests.fixtures.postgres import with_password
-from tests.fixtures.simulator import TEST_TOKEN
+from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 
 pytestmark = pytest.mark.usefixtures("project")
+
+
+@pytest.fixture
+def simulator(simulator_factory: SimulatorFactory) -> Simulator:
+    """A tiny organization: these tests are about the commands, not about paging through
+    a larger one (tests/source does that); each run here is a process, ~1 s less on tiny."""
+    return simulator_factory(scale="tiny")
 
 
 def _env(simulator: Simulator, token: str = TEST_TOKEN) -> dict[str, str]:

@@ -25,7 +25,7 @@ def _directions(seed: int, scale: str) -> Counter[str]:
 def test_the_demo_loads_a_duckdb_file_and_answers_from_it(
     spruce_sync_process: SpruceSync, tmp_path: Path
 ) -> None:
-    result = spruce_sync_process("demo", "--folder", "demo", "--scale", "small", "--json")
+    result = spruce_sync_process("demo", "--folder", "demo", "--scale", "tiny", "--json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     database = tmp_path / "demo" / "spruce-demo.duckdb"
@@ -38,7 +38,7 @@ def test_the_demo_loads_a_duckdb_file_and_answers_from_it(
     for question in MODEL_QUESTIONS:  # dbt is in the test extras: the models were built
         assert answers[question.question], question.question
     split = {row["direction"]: row["messages"] for row in answers["Inbound vs outbound"]}
-    assert split == dict(_directions(seed=7, scale="small"))
+    assert split == dict(_directions(seed=7, scale="tiny"))
     assert_no_leak(result, "demo-token")
 
 

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from pipelines.commands.secrets import Masked
-from pipelines.output import documents, logs, render
+from pipelines.output import documents, logs, messages, render
 from pipelines.runner.errors import DestinationUnreachable, PipelineBusy
 from pipelines.runner.failures import ExitCode, classify
 from pipelines.runner.summary import RunSummary
@@ -87,9 +87,11 @@ def test_an_error_wrapped_by_another_keeps_its_exit_code() -> None:
 
 
 def test_a_spent_rate_budget_says_when_to_resume(capsys: pytest.CaptureFixture[str]) -> None:
-    error = RateBudgetExhausted("the daily budget is spent", RESUME_AT)
-    message = documents.error_message(ExitCode.RATE_BUDGET, error)
-    assert message.endswith("(resume after 2026-11-30T06:00:00+00:00)")
+    # As the rate limiter words it: the time once, in the message; exactly in the JSON.
+    error = RateBudgetExhausted(
+        f"the daily budget is spent. Run again after {RESUME_AT:%Y-%m-%d %H:%M} UTC.", RESUME_AT)
+    message = messages.error_message(ExitCode.RATE_BUDGET, error)
+    assert message.count("2026-11-30") == 1 and "Run again after 2026-11-30 06:00 UTC" in message
     documents.print_error(ExitCode.RATE_BUDGET, message, error, json_output=True)
     document = json.loads(capsys.readouterr().out)
     assert document == {"status": "failed", "exit_code": 5, "error": message,

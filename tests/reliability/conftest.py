@@ -19,13 +19,14 @@ from typing import Any, Protocol
 import pytest
 import yaml
 
-from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.options import SyncOptions, pipeline_name_of
 from pipelines.runner.run import run_sync
 from pipelines.runner.summary import RunSummary
 from simulator import FaultKind, FaultSchedule, FaultSettings, Simulator, SimulatorSettings
 from simulator.contract import Organization
 from tests.fixtures.destinations import DestinationName
 from tests.fixtures.postgres import with_password
+from tests.fixtures.retries import duration_text
 from tests.fixtures.simulator import ServeSimulator
 from tests.reliability.leaks import Leak, LeakScanner
 from tests.reliability.processes import SyncProcess
@@ -100,7 +101,7 @@ class SyncHarness:
 
     @property
     def pipeline_dir(self) -> Path:
-        return self.root / "pipelines" / self.options().pipeline_name
+        return self.root / "pipelines" / pipeline_name_of(self.options())
 
     @property
     def warehouse(self) -> Warehouse:
@@ -138,6 +139,8 @@ class SyncHarness:
             "pipelines_dir": str(options.pipelines_dir),
             "settle": f"{int(options.settle.total_seconds())}s",
             "page_sizes": dict(options.page_sizes),
+            "retry_initial_wait": duration_text(options.retry_initial_wait),
+            "retry_max_wait": duration_text(options.retry_max_wait),
         }
         (self.root / "config").mkdir(exist_ok=True)
         document = {"profiles": {"default": profile}}
@@ -204,7 +207,7 @@ def start_simulator(serve_simulator: ServeSimulator) -> StartSimulator:
 
 @pytest.fixture
 def tiny_simulator(start_simulator: StartSimulator) -> LoggedSimulator:
-    """A tiny organization that accepts ``API_TOKEN``; no rate limit, no faults."""
+    """A tiny organization that accepts ``API_TOKEN``; the default rate budget, no faults."""
     return start_simulator()
 
 

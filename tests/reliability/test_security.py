@@ -24,6 +24,7 @@ from sources.spruce.exceptions import (
     UntrustedCertificate,
 )
 from tests.fixtures.destinations import DESTINATIONS
+from tests.fixtures.retries import FAST_RETRIES
 from tests.reliability.conftest import SyncHarness, schedule
 from tests.reliability.leaks import holds_data
 from tests.reliability.warehouse import data_tables
@@ -82,6 +83,7 @@ def test_row29_a_debug_level_cli_run_leaks_nothing(
     """--debug logs everything and prints tracebacks; the leak scan reads all of it."""
     if fault is not None:
         harness.simulator.set_faults(schedule(fault, "ListConversations", 10))
+    harness.defaults.update(FAST_RETRIES)  # the 500s are retried: short waits, same log
 
     process = harness.cli("run", "--debug").start()
 

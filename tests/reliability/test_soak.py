@@ -11,6 +11,7 @@ import pytest
 from dlt.common.versioned_state import decompress_state
 
 from simulator import FaultSettings
+from tests.fixtures.retries import FAST_RETRIES
 from tests.reliability.conftest import SyncHarness
 
 RUNS = 30
@@ -43,6 +44,7 @@ def test_soak_30_incremental_runs_under_change_and_faults_end_equal_to_the_truth
 ) -> None:
     chooser = random.Random(3)
     harness.simulator.set_faults(FLAKY)
+    harness.defaults.update(FAST_RETRIES)  # dozens of retries: their waits are not the point
     harness.run()
     first_size = state_size(harness)
     conversations_at_start = len(harness.simulator.ground_truth()["conversations"])

@@ -1,9 +1,10 @@
 """Row 6: connect and read timeouts are retried, and a run that keeps timing out ends.
 
-The fetcher's timeouts are constants of ``sources.spruce.settings`` (10 s to connect,
-30 s to read) with no option to shorten them; the tests set shorter values on that
-module, read when the run's client is built. "Bounded wall time" is proven by the
-number of attempts: each is capped by the timeout, and there are ``RETRY_ATTEMPTS``.
+The read timeout is the ``read_timeout`` option (30 s by default); the connect timeout
+(10 s) is a constant of ``sources.spruce.settings`` with no option, so the tests set a
+shorter one on that module, read when the run's client is built. The retries between
+timed-out attempts wait ``FAST_RETRIES``. "Bounded wall time" is proven by the number of
+attempts: each is capped by the timeout, and there are ``RETRY_ATTEMPTS``.
 """
 
 from __future__ import annotations
@@ -11,23 +12,28 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from simulator import FaultSettings
 from sources.spruce import settings
 from sources.spruce.exceptions import SpruceUnavailable
+from tests.fixtures.retries import FAST_RETRIES
 from tests.reliability.conftest import LoggedSimulator, SyncHarness
 
 TIMEOUT_S = 0.3
 # Longer than the timeout, so that every answer comes too late while it is on.
 LATE = FaultSettings(latency_seconds=1.0)
+# The options of every run here: short reads, short waits between attempts.
+SHORT: dict[str, Any] = {"read_timeout": timedelta(seconds=TIMEOUT_S), **FAST_RETRIES}
 
 
 @pytest.fixture
-def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "READ_TIMEOUT_S", TIMEOUT_S)
+def short_timeouts(monkeypatch: pytest.MonkeyPatch, harness: SyncHarness) -> None:
     monkeypatch.setattr(settings, "CONNECT_TIMEOUT_S", TIMEOUT_S)
+    harness.defaults.update(SHORT)
 
 
 @pytest.mark.usefixtures("short_timeouts")

@@ -11,7 +11,7 @@ from typing import TypedDict
 
 import pytest
 
-from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.options import SyncOptions, pipeline_name_of
 from pipelines.runner.check import check_connection
 from pipelines.runner.destinations import pipelines_dir
 from pipelines.runner.errors import PipelineBusy
@@ -141,7 +141,7 @@ def test_a_base_url_that_would_leak_the_token_is_refused(
 def test_a_second_instance_of_the_pipeline_refuses_before_any_request(
     simulator: Simulator, duckdb_options: SyncOptions
 ) -> None:
-    lock = pipeline_lock(pipelines_dir(duckdb_options), duckdb_options.pipeline_name)
+    lock = pipeline_lock(pipelines_dir(duckdb_options), pipeline_name_of(duckdb_options))
     with lock, pytest.raises(PipelineBusy, match="in progress"):
         sync(simulator, duckdb_options)
     assert simulator.counters().total_requests == 0

@@ -6,7 +6,7 @@ from typing import Any
 
 import dlt
 
-from pipelines.configuration.options import SyncOptions
+from pipelines.configuration.options import SyncOptions, pipeline_name_of
 from pipelines.runner.destinations import build_target, pipelines_dir
 
 
@@ -21,7 +21,7 @@ class WarehouseReader:
     def pipeline(self) -> dlt.Pipeline:
         if self._pipeline is None:
             self._pipeline = dlt.pipeline(
-                pipeline_name=f"{self.options.pipeline_name}_reader",
+                pipeline_name=f"{pipeline_name_of(self.options)}_reader",
                 pipelines_dir=str(pipelines_dir(self.options)),
                 destination=build_target(self.options).destination,
                 dataset_name=self.options.dataset_name,

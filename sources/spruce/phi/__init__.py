@@ -10,7 +10,7 @@ from sources.spruce.phi.changes import PolicyChange
 from sources.spruce.phi.policy import PhiPolicy, PhiPolicyError, parse_phi_policy
 from sources.spruce.phi.records import RecordProtector
 from sources.spruce.phi.settings import ACTIONS, PRESETS, Action
-from sources.spruce.phi.source import protect_source, resolve_hash_key
+from sources.spruce.phi.source import protect_resources, protect_source, resolve_hash_key
 
 __all__ = [
     "ACTIONS",
@@ -21,6 +21,7 @@ __all__ = [
     "PolicyChange",
     "RecordProtector",
     "parse_phi_policy",
+    "protect_resources",
     "protect_source",
     "resolve_hash_key",
 ]

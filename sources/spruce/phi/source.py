@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dlt
+from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 
 from sources.spruce.phi.policy import PhiPolicy
@@ -17,12 +18,20 @@ def resolve_hash_key() -> str | None:
 
 
 def protect_source(source: DltSource, policy: PhiPolicy, hash_key: str | None = None) -> DltSource:
-    """Add the policy as the last map step of each resource, before anything is written.
+    """Add the policy as a map step of each resource, before anything is written.
 
     ``hash_key`` defaults to the dlt secret; raises ``PhiPolicyError`` when the policy
     hashes and no usable key is configured. Returns ``source`` for chaining.
     """
-    key = hash_key if hash_key is not None else resolve_hash_key()
-    for name, resource in source.resources.items():
-        resource.add_map(RecordProtector(policy, name, key))
+    protect_resources(list(source.resources.values()), policy, hash_key)
     return source
+
+
+def protect_resources(
+    resources: list[DltResource], policy: PhiPolicy, hash_key: str | None = None
+) -> list[DltResource]:
+    """`protect_source` for resources not yet in a source (inside ``@dlt.source``)."""
+    key = hash_key if hash_key is not None else resolve_hash_key()
+    for resource in resources:
+        resource.add_map(RecordProtector(policy, resource.name, key))
+    return resources

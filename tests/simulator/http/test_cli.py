@@ -1,59 +1,104 @@
-"""``serve`` on the command line: a real process, a printed URL, a clean stop."""
+"""``serve`` on the command line: a real process, a printed URL and token, a clean stop."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
+from simulator import DEFAULT_RATE_LIMIT
 from simulator.cli import simulator_app
 from tests.simulator.http.wire import bearer
 
 SERVE = [sys.executable, "-m", "simulator.cli", "serve", "--port", "0", "--scale", "tiny"]
 STARTUP_SECONDS = 60
+# Secrets in serve's environment that it has no business printing.
+OTHER_SECRET = "never-printed-4f1d9c2b7a6e"
+SECRET_ENVIRONMENT = {
+    "SOURCES__SPRUCE__API_TOKEN": OTHER_SECRET,
+    "DESTINATION__POSTGRES__CREDENTIALS": f"postgresql://loader:{OTHER_SECRET}@127.0.0.1/db",
+}
+# A run of key-like characters: a random key (the pagination key, say) printed would be one.
+KEY_LIKE = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+
+
+@dataclass
+class Served:
+    """A running ``serve`` process and the base URL it printed first."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+
+    def stop(self) -> tuple[str, str]:
+        """Ctrl-C; returns what it printed after the URL (stdout) and on stderr."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        self.process.wait(STARTUP_SECONDS)
+        # read(), not communicate(): the URL's readline() may hold the next lines buffered
+        assert self.process.stdout is not None and self.process.stderr is not None
+        return self.process.stdout.read(), self.process.stderr.read()
 
 
 @pytest.fixture
-def serve(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``serve`` with the test's extra arguments; yields the process and its base URL."""
+def serve(request: pytest.FixtureRequest) -> Iterator[Served]:
+    """``serve`` with the test's extra arguments, secrets in its environment."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     process = subprocess.Popen(
-        SERVE + list(request.param), cwd=root, text=True,
+        SERVE + list(request.param), cwd=root, text=True, env={**os.environ, **SECRET_ENVIRONMENT},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+    assert process.stdout is not None
+    served = Served(process, process.stdout.readline().strip())
     try:
-        assert process.stdout is not None
-        yield process, process.stdout.readline().strip()
+        yield served
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(STARTUP_SECONDS)
+        served.stop()
+
+
+def assert_prints_tokens_and_no_other_secret(served: Served, tokens: list[str]) -> None:
+    """After the URL, one ``token:`` line per accepted token; nothing key-like elsewhere."""
+    rest, errors = served.stop()
+    assert rest.splitlines() == [f"token: {token}" for token in tokens]
+    printed = served.base_url + rest + errors
+    assert OTHER_SECRET not in printed
+    assert set(KEY_LIKE.findall(printed)) <= set(tokens)
 
 
 @pytest.mark.parametrize(
-    "serve", [["--token", "one", "--token", "two", "--rate-limit", "50", "--window", "5"]],
-    indirect=True,
+    "serve", [["--token", "one-local", "--token", "two-local", "--rate-limit", "50",
+               "--window", "5"]], indirect=True,
 )  # fmt: skip
-def test_serve_prints_its_url_and_answers_with_its_settings(
-    serve: tuple[subprocess.Popen[str], str],
-) -> None:
-    _, base_url = serve
+def test_serve_prints_its_url_and_tokens_and_answers_with_its_settings(serve: Served) -> None:
+    base_url = serve.base_url
     assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
-    for token in ("one", "two"):
+    for token in ("one-local", "two-local"):
         response = httpx.get(base_url + "/organization", headers=bearer(token))
         assert response.status_code == 200
     assert response.headers["s-ratelimit-limit"] == "50"
     assert httpx.get(base_url + "/organization", headers=bearer("three")).status_code == 403
+    assert_prints_tokens_and_no_other_secret(serve, ["one-local", "two-local"])
+
+
+@pytest.mark.parametrize("serve", [[]], indirect=True)
+def test_serve_without_flags_prints_the_demo_token_and_reports_the_default_budget(
+    serve: Served,
+) -> None:
+    response = httpx.get(serve.base_url + "/organization", headers=bearer("demo-token"))
+    assert response.headers["s-ratelimit-limit"] == str(DEFAULT_RATE_LIMIT.limit)
+    assert_prints_tokens_and_no_other_secret(serve, ["demo-token"])
 
 
 @pytest.mark.parametrize("serve", [["--fault-next", "Organization:503=1"]], indirect=True)
-def test_serve_switches_faults_on_from_flags(serve: tuple[subprocess.Popen[str], str]) -> None:
-    _, base_url = serve
+def test_serve_switches_faults_on_from_flags(serve: Served) -> None:
+    base_url = serve.base_url
     statuses = [httpx.get(base_url + "/organization", headers=bearer("demo-token")).status_code
                 for _ in range(2)]  # fmt: skip
     assert statuses == [503, 200]
@@ -88,8 +133,8 @@ def test_bad_flags_fail_with_the_reason(arguments: list[str], words: list[str]) 
 
 
 @pytest.mark.parametrize("serve", [[]], indirect=True)
-def test_serve_on_a_taken_port_says_so(serve: tuple[subprocess.Popen[str], str]) -> None:
-    port = serve[1].split(":")[2].split("/")[0]
+def test_serve_on_a_taken_port_says_so(serve: Served) -> None:
+    port = serve.base_url.split(":")[2].split("/")[0]
     result = CliRunner().invoke(simulator_app, ["serve", "--port", port, "--scale", "tiny"])
     assert result.exit_code == 1
     assert "already in use" in " ".join(result.output.split())

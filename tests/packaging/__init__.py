@@ -1,0 +1,1 @@
+"""The distribution as pip builds and installs it, away from the checkout."""
