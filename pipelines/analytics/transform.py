@@ -10,6 +10,7 @@ writes nothing into the project, which may sit in a read-only site-packages.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -23,6 +24,7 @@ import dlt
 
 from pipelines.analytics.dictionary import describe_columns
 from pipelines.analytics.questions import MODEL_QUESTIONS, AnalystAnswer, answer_questions
+from pipelines.configuration.errors import ConfigError
 from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_PACKAGE
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,10 @@ def run_transform(
     """Build (models then their tests) into ``analytics_schema`` from the pipeline's dataset.
 
     The raw columns get their OpenAPI descriptions first (dlt schema and column comments).
-    Raises ``TransformError`` when dbt cannot start or any model or test fails.
+    Raises ``ConfigError`` when dbt is not installed (before anything is written),
+    ``TransformError`` when dbt cannot start or any model or test fails.
     """
+    require_dbt()
     describe_columns(pipeline)
     environment = dbt_environment(pipeline, analytics_schema)
     work_dir = Path(pipeline.working_dir) / "dbt"
@@ -162,13 +166,17 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def require_dbt() -> None:
+    """dbt is an install extra: without it the models are a setup step, not a failure."""
+    if importlib.util.find_spec("dbt") is None or importlib.util.find_spec("dbt.cli") is None:
+        raise ConfigError(
+            "the analysts' models need dbt, which is not installed: pip install '.[dbt]'"
+        )
+
+
 def _invoke(arguments: list[str]) -> Any:
-    try:
-        from dbt.cli.main import dbtRunner
-    except ImportError as error:
-        raise TransformError(
-            "dbt is not installed: install the project's dbt extra (pip install '.[dbt]')"
-        ) from error
+    from dbt.cli.main import dbtRunner
+
     try:
         result = dbtRunner().invoke(arguments)
     finally:

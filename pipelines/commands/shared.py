@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -81,8 +82,6 @@ class CommonFlags:
 
 
 def _default_config_dir() -> Path | None:
-    import os
-
     folder = Path(os.environ.get("DLT_PROJECT_DIR", ".")) / DEFAULT_CONFIG_DIR
     return folder if folder.is_dir() else None
 

@@ -33,16 +33,12 @@ def transform(common: CommonFlags, select: SelectOption = None) -> None:
 
 def build_models(options: SyncOptions, select: str | None) -> dict[str, Any]:
     """dbt build on the pipeline's destination; what it built and tested."""
-    try:
-        from pipelines.analytics.transform import run_transform
-    except ImportError as missing:
-        raise ConfigError(
-            f"the transform needs dbt ({missing.name} is not installed): pip install '.[dbt]'"
-        ) from None
+    from pipelines.analytics.transform import require_dbt, run_transform
     from pipelines.runner.destinations import build_target
     from pipelines.runner.naming import named
     from pipelines.runner.pipeline import build_pipeline
 
+    require_dbt()  # a missing extra is the first thing to fix, before any warehouse check
     options = named(options)
     pipeline = build_pipeline(options, build_target(options))
     pipeline.sync_destination()  # the schema as last loaded, also on a fresh machine

@@ -44,8 +44,13 @@ def _set_layers(project: Path, layers: tuple[str, ...], option: str) -> tuple[di
     return (env if "env" in layers else {}), (flags if "flag" in layers else [])
 
 
-@pytest.mark.parametrize("layers", [LAYERS[:count] for count in range(len(LAYERS) + 1)],
-                         ids=lambda layers: "+".join(layers) or "default")
+def _layered(highest: int) -> pytest.MarkDecorator:
+    """Cases from the default alone up to the first ``highest`` layers set together."""
+    return pytest.mark.parametrize("layers", [LAYERS[:count] for count in range(highest + 1)],
+                                   ids=lambda layers: "+".join(layers) or "default")
+
+
+@_layered(len(LAYERS))
 def test_the_duckdb_file_comes_from_the_highest_layer_that_names_it(
     spruce_sync_process: SpruceSync, simulator: Simulator, tmp_path: Path,
     layers: tuple[str, ...],
@@ -59,8 +64,7 @@ def test_the_duckdb_file_comes_from_the_highest_layer_that_names_it(
     assert (tmp_path / expected).is_file()
 
 
-@pytest.mark.parametrize("layers", [LAYERS[:count] for count in range(len(LAYERS))],
-                         ids=lambda layers: "+".join(layers) or "default")
+@_layered(len(LAYERS) - 1)  # no flag names the pipeline
 def test_the_pipeline_name_comes_from_the_highest_layer_that_names_it(
     spruce_sync_process: SpruceSync, simulator: Simulator, tmp_path: Path,
     layers: tuple[str, ...],

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.analytics.questions import ANALYST_QUESTIONS
 from pipelines.settings import ANALYTICS_SCHEMA, DEMO_DATASET, DEMO_DUCKDB_FILE, DEMO_PIPELINE
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -97,16 +98,31 @@ def build_wheel(work: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """The wheel with its dbt extra in a new venv (built once for this module)."""
-    work = tmp_path_factory.mktemp("wheel")
-    wheel = build_wheel(work)
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built once for this module."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def install(wheel: Path, requirement: str, work: Path) -> Installed:
+    """``requirement`` (the wheel, with or without extras) in a new venv under ``work``."""
     venv = work / "venv"
     _check([sys.executable, "-m", "venv", str(venv)], timeout=120)
-    _check([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-            f"{wheel}[dbt]"], timeout=INSTALL_TIMEOUT_S)
+    _check([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", requirement],
+           timeout=INSTALL_TIMEOUT_S)
     (work / "home").mkdir()
     return Installed(venv, wheel, work / "home")
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """``pip install '.[dbt]'``: the README's path to the analysts' models."""
+    return install(wheel, f"{wheel}[dbt]", tmp_path_factory.mktemp("with-dbt"))
+
+
+@pytest.fixture(scope="module")
+def installed_without_dbt(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """``pip install .``: the README's plain install, without the dbt extra."""
+    return install(wheel, str(wheel), tmp_path_factory.mktemp("without-dbt"))
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +194,21 @@ def test_the_installed_transform_rebuilds_the_models_of_the_demo(
     project = "pipelines/analytics/dbt_project"
     shipped = {name for name in _wheel_names(installed.wheel) if name.startswith(project)}
     assert installed.files(project) == shipped
+
+
+def test_without_dbt_the_demo_answers_from_the_loaded_tables(
+    installed_without_dbt: Installed, tmp_path: Path,
+) -> None:
+    result = installed_without_dbt.run("spruce-sync", "demo", "--json", "--scale", "tiny",
+                                       cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    answers = [answer["question"] for answer in json.loads(result.stdout)["answers"]]
+    assert answers == [question.question for question in ANALYST_QUESTIONS]
+
+
+def test_without_dbt_the_transform_says_which_extra_to_install(
+    installed_without_dbt: Installed, tmp_path: Path,
+) -> None:
+    result = installed_without_dbt.run("spruce-sync", "transform", "--json", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pip install '.[dbt]'" in json.loads(result.stdout)["error"]
