@@ -1,4 +1,4 @@
-"""The fetcher: one pooled httpx client per run, retries in one place, one shared limiter.
+"""The fetcher: a few httpx sessions per run, retries in one place, one shared limiter.
 
 Every request goes through `RateBudget.acquire` before it is sent and feeds the response's
 headers back to it. Retriable failures (see `exceptions`) are retried as `retries` says,
@@ -13,6 +13,7 @@ import logging
 import ssl
 import time
 from collections.abc import Iterator, Mapping
+from functools import partial
 from ipaddress import ip_address
 from types import TracebackType
 from typing import Any
@@ -45,6 +46,7 @@ from sources.spruce.retries import (
     parse_retry_after,
     retrying,
 )
+from sources.spruce.sessions import Sessions
 from sources.spruce.stats import RunStats
 from sources.spruce.throttle import RateBudget, Sleep
 
@@ -76,7 +78,13 @@ def _is_loopback(host: str) -> bool:
 
 
 class SpruceClient:
-    """A Spruce API session: auth, timeouts, pooling, throttle, retries, paging."""
+    """A Spruce API session: auth, timeouts, pooling, throttle, retries, paging.
+
+    ``max_connections`` is the number of requests in flight at once and of connections,
+    however many threads call `get`: each request borrows one of as many single-connection
+    sessions (`Sessions`, where the reason is told) until its response is read.
+    ``keepalive_expiry_s`` is for tests that need connections to expire quickly.
+    """
 
     def __init__(
         self,
@@ -89,13 +97,17 @@ class SpruceClient:
         sleep: Sleep = time.sleep,
         transport: httpx.BaseTransport | None = None,
         read_timeout_s: float = settings.READ_TIMEOUT_S,
+        keepalive_expiry_s: float = settings.KEEPALIVE_EXPIRY_S,
     ) -> None:
-        url = require_secure_base_url(base_url)
+        self.base_url = require_secure_base_url(base_url)
         self.budget = budget
         self.stats = stats
         self._retry = retry
         self._sleep = sleep
-        self._http = _http_client(url, api_token, max_connections, transport, read_timeout_s)
+        make = partial(_http_client, self.base_url, api_token, transport,
+                       _timeout(read_timeout_s), keepalive_expiry_s,
+                       httpx.create_ssl_context())  # one for all sessions: it reads the CAs
+        self._sessions = Sessions(max_connections, make)
 
     @classmethod
     def for_plan(
@@ -117,7 +129,7 @@ class SpruceClient:
         self.close()
 
     def close(self) -> None:
-        self._http.close()
+        self._sessions.close()
 
     def get(self, path: str, params: QueryParams, resource: str) -> JsonBody:
         """GET one JSON object, retrying what is retriable; raises the fatal errors."""
@@ -127,7 +139,7 @@ class SpruceClient:
         except tenacity.RetryError as gave_up:
             last = gave_up.last_attempt.exception()
             raise SpruceUnavailable(
-                f"{self._http.base_url.host}: GET {path} kept failing after"
+                f"{self.base_url.host}: GET {path} kept failing after"
                 f" {gave_up.last_attempt.attempt_number} attempts: {last}. Nothing of this run"
                 " was committed past the last finished window; run again later."
             ) from last
@@ -146,17 +158,24 @@ class SpruceClient:
         logger.warning("retrying after %s (attempt %d)", error, retry_state.attempt_number)
 
     def _get_once(self, path: str, params: QueryParams, resource: str) -> JsonBody:
-        waited = self.budget.acquire()
-        self.stats.record_request(resource, waited)
-        try:
-            response = self._http.get(path.lstrip("/"), params=params)
-        except BaseException as lost:
-            self.budget.release()  # whatever happened, this request is no longer in flight
-            if isinstance(lost, httpx.TransportError):
-                raise _transport_error(lost, path) from None
-            raise
-        self.budget.observe(response.headers)
+        response = self._exchange(path, params, resource)
         return self._decode(response, path, "paginationToken" in params)
+
+    def _exchange(self, path: str, params: QueryParams, resource: str) -> httpx.Response:
+        """One request and its whole response, on a borrowed session; the session is taken
+        before the limiter's ticket, so that waiting for it is not counted as round trip."""
+        with self._sessions.lend() as session:
+            waited = self.budget.acquire()
+            self.stats.record_request(resource, waited)
+            try:
+                response = session.get(path.lstrip("/"), params=params)
+            except BaseException as lost:
+                self.budget.release()  # whatever happened, this request is no longer in flight
+                if isinstance(lost, httpx.TransportError):
+                    raise _transport_error(lost, path) from None
+                raise
+            self.budget.observe(response.headers)
+            return response
 
     def _decode(self, response: httpx.Response, path: str, paged: bool) -> JsonBody:
         request_id = response.headers.get(settings.HEADER_REQUEST_ID)
@@ -183,25 +202,25 @@ class SpruceClient:
 
 
 def _http_client(
-    url: httpx.URL, api_token: str, max_connections: int,
-    transport: httpx.BaseTransport | None, read_timeout_s: float,
+    url: httpx.URL, api_token: str, transport: httpx.BaseTransport | None,
+    timeout: httpx.Timeout, keepalive_expiry_s: float, ssl_context: ssl.SSLContext,
 ) -> httpx.Client:
-    """The run's pooled session: the token on every request, the timeouts and the
-    idle-connection expiry of `settings`."""
+    """One session of one connection: the token on every request, the timeouts."""
     return httpx.Client(
         base_url=str(url).rstrip("/") + "/",
         headers={"Authorization": f"Bearer {api_token}", "Accept": "application/json"},
-        timeout=httpx.Timeout(
-            connect=settings.CONNECT_TIMEOUT_S, read=read_timeout_s,
-            write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S,
-        ),
-        limits=httpx.Limits(
-            max_connections=max_connections + 2,
-            keepalive_expiry=settings.KEEPALIVE_EXPIRY_S,
-        ),
+        timeout=timeout,
+        limits=httpx.Limits(max_connections=1, keepalive_expiry=keepalive_expiry_s),
+        verify=ssl_context,
         transport=transport,
         follow_redirects=False,
     )
+
+
+def _timeout(read_timeout_s: float) -> httpx.Timeout:
+    """The timeouts of `settings`, with the run's read timeout."""
+    return httpx.Timeout(connect=settings.CONNECT_TIMEOUT_S, read=read_timeout_s,
+                         write=settings.WRITE_TIMEOUT_S, pool=settings.POOL_TIMEOUT_S)
 
 
 def _auth_error(path: str, request_id: str | None) -> SpruceAuthError:

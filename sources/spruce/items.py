@@ -1,5 +1,8 @@
 """Items of the conversations that changed, fetched concurrently through one limiter.
 
+The window's item readers (`WindowContext.item_readers`, ``plan.concurrency`` threads)
+read them for every page of conversations; the client bounds the requests in flight.
+
 Each changed conversation's items are read from where that conversation already was in
 the warehouse (its previous ``lastMessageAt``) minus the lookback; a conversation the
 warehouse does not know is read whole; one listed again unchanged is not read. No
@@ -10,7 +13,6 @@ A conversation deleted between the listing and its items (404) is skipped and co
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sources.spruce.client import SpruceClient
@@ -95,14 +97,17 @@ def items_to_read(
 def changed_conversation_items(
     conversations: list[Record], client: SpruceClient, plan: SourcePlan, window: WindowContext
 ) -> Iterator[list[Record]]:
-    """Pages of items of ``conversations`` (one listing page of them), many in flight."""
+    """Pages of items of ``conversations`` (one listing page of them), many in flight,
+    in the order of the conversations.
+
+    Closing this generator early cancels the reads of this page not yet started.
+    """
     wanted = items_to_read(conversations, plan, window)
-    with ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="items") as pool:
-        for items in pool.map(
-            lambda read: conversation_items(client, plan, window, *read), wanted
-        ):
-            if items:
-                yield items
+    readers = window.item_readers(plan.concurrency)
+    for items in readers.map(lambda read: conversation_items(client, plan, window, *read),
+                             wanted):  # fmt: skip
+        if items:
+            yield items
 
 
 def conversation_items(

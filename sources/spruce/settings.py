@@ -54,10 +54,12 @@ LISTING_RESTARTS = 3
 # A Retry-After longer than this is not waited for inside a run: the run fails clearly.
 RETRY_AFTER_CAP_S = 120.0
 
-# httpx timeouts: a page of 500 contacts is ~1 MB; 30 s to read it is generous, 10 s to
-# connect detects a dead host quickly.
+# httpx timeouts: 10 s to connect detects a dead host quickly. A page (at most 200 items
+# or 500 contacts, ~1 MB) comes back in well under a second; the read timeout is what one
+# reply lost on the way (a load balancer dropping it) costs before its retry: 10 s, ten
+# times a slow page (30 s made one lost reply a 35-s sync of 4 s).
 CONNECT_TIMEOUT_S = 10.0
-READ_TIMEOUT_S = 30.0
+READ_TIMEOUT_S = 10.0
 WRITE_TIMEOUT_S = 30.0
 POOL_TIMEOUT_S = 60.0
 # An idle connection is dropped after this, below the 5 s idle timeout common to servers
@@ -70,6 +72,8 @@ KEEPALIVE_EXPIRY_S = 4.0
 RATE_WINDOW_S = 60.0
 DAILY_RATE_WINDOW_S = 86_400.0
 DEFAULT_RESERVE_SHARE = 0.2
+# Requests in flight at once, and connections: each request borrows a session of one
+# connection (`sources.spruce.sessions` says why no pool is shared between threads).
 DEFAULT_CONCURRENCY = 8
 # While a probe request is out (first request, or first after a window reset), the
 # others poll this often for what it learns instead of spending blind: a few milliseconds,

@@ -7,7 +7,9 @@ resources record what they saw in a `WindowContext` that only the source writes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,9 +67,27 @@ class WindowContext:
     contacts_listing_complete: bool = False
     contacts_listed: int = 0
     closables: list[Callable[[], None]] = field(default_factory=list)
+    _item_readers: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.first_sync = self.start.first_sync
+
+    def item_readers(self, workers: int) -> Executor:
+        """The window's one pool of threads reading conversations' items, shared by every
+        page of conversations (dlt reads two pages' items at once): started on first use,
+        shut down with the window."""
+        with self._lock:
+            if self._item_readers is None:
+                self._item_readers = ThreadPoolExecutor(workers, thread_name_prefix="items")
+                self.closables.append(self._shut_down_item_readers)
+            return self._item_readers
+
+    def _shut_down_item_readers(self) -> None:
+        """Drop what a failed window left queued, wait for the reads under way (before the
+        client they use is closed)."""
+        if self._item_readers is not None:
+            self._item_readers.shutdown(wait=True, cancel_futures=True)
 
     def report(self) -> WindowReport:
         """The frozen values of the window, once it ran."""
@@ -76,6 +96,7 @@ class WindowContext:
                             self.stats.snapshot())
 
     def close(self) -> None:
-        """Close what the window's source opened (its HTTP client)."""
+        """Close what the window's source opened (its HTTP client, its item readers), the
+        last opened first."""
         while self.closables:
             self.closables.pop()()

@@ -1,6 +1,6 @@
 """Row 6: connect and read timeouts are retried, and a run that keeps timing out ends.
 
-The read timeout is the ``read_timeout`` option (30 s by default); the connect timeout
+The read timeout is the ``read_timeout`` option (10 s by default); the connect timeout
 (10 s) is a constant of ``sources.spruce.settings`` with no option, so the tests set a
 shorter one on that module, read when the run's client is built. The retries between
 timed-out attempts wait ``FAST_RETRIES``. "Bounded wall time" is proven by the number of
