@@ -80,7 +80,8 @@ class SourceOptions:
     window_duration: Duration = settings.DEFAULT_WINDOW_DURATION
     # Share of the rate budget left to the practice's other integrations.
     reserve_share: Annotated[float, Field(ge=0, lt=1)] = settings.DEFAULT_RESERVE_SHARE
-    # The lengths of Spruce's rate windows (only a simulator's differ).
+    # The lengths of Spruce's rate windows: where the limiter starts; it learns the
+    # minute window's real length from the refills it sees, so none needs setting.
     rate_window: Duration = settings.DEFAULT_RATE_WINDOW
     daily_rate_window: Duration = settings.DEFAULT_DAILY_RATE_WINDOW
     # pageSize per operationId; an operation not named pages at the largest size allowed.

@@ -67,8 +67,9 @@ POOL_TIMEOUT_S = 60.0
 # server is closing at that moment (connections idle for seconds under rate pacing).
 KEEPALIVE_EXPIRY_S = 4.0
 
-# Rate-limit windows as Spruce documents them. The simulator can shorten them; a run
-# that talks to it passes the same lengths so that the pacing matches.
+# Rate-limit windows as Spruce documents them: the limiter's prior for their length. It
+# learns the minute window's real length from the refills it sees (`window_length`), so a
+# server with shorter or longer windows (the simulator) needs no configuration.
 RATE_WINDOW_S = 60.0
 DAILY_RATE_WINDOW_S = 86_400.0
 DEFAULT_RESERVE_SHARE = 0.2
@@ -94,6 +95,15 @@ RATE_TAIL_SPAN_SHARE = 0.05
 # ...widened by this many round trips: the first tail answer releases what the others left
 # unspent, and that must go out (a few rounds of the concurrency) and land before the reset.
 RATE_TAIL_ROUND_TRIPS = 4
+# While no two refills have been seen, the length is searched for: the tail's requests go
+# at doubling intervals from the soonest the window can reset, the first a sixteenth of the
+# planned length after it (3.75 s of 60), and at least 5 are kept back for it, enough to
+# double up to the whole planned length (16 = 2**4): a 5-s window is found in the first.
+RATE_SEARCH_FIRST_SHARE = 1 / 16
+RATE_SEARCH_PROBES = 5
+# An answer showing the window open past the planned length: plan by half as long again
+# (a probe sent at a guessed end that proves early costs one request, not a throttle).
+RATE_WINDOW_GROWTH = 1.5
 # The others' rate in a window is counted over at least a tenth of it, so that one early
 # request of a neighbour does not read as a flood.
 RATE_SAMPLE_FLOOR_SHARE = 0.1

@@ -26,6 +26,8 @@ and that no request is throttled. The limiter therefore:
 - takes a window's start to be when the answer showing it arrived, an upper bound, so that
   "one window after it" is a moment the window must have reset, whatever rule aligns
   Spruce's windows; then one probe goes out, and the burst follows its answer;
+- learns the window's length from the refills it sees (``window_length``; 60 s until
+  then): while searching, the tail goes at doubling intervals, so a short one is found;
 - raises ``RateBudgetExhausted`` when the daily budget reaches the reserve, with the time
   it expects the budget to refill, instead of sleeping for hours.
 
@@ -191,7 +193,7 @@ class RateBudget:
         if usable is None or usable - self.in_flight > 0:
             return
         anchor = self.daily.anchor if self.daily.anchor is not None else now
-        resume_at = self.wall_clock() + timedelta(seconds=anchor + self.daily.length - now)
+        resume_at = self.wall_clock() + timedelta(seconds=anchor + self.daily.seconds - now)
         raise RateBudgetExhausted(
             f"The organization's daily request budget is down to the reserve kept for other"
             f" integrations ({self.daily.reserve} of {self.daily.limit}); the work loaded so"
@@ -235,7 +237,7 @@ class RateBudget:
         A fraction of a request unseen counts whole: at the last few, one is a throttle.
         """
         budget = self.minute
-        prior = limit * settings.RATE_OTHERS_PRIOR_SHARE / budget.length
+        prior = limit * settings.RATE_OTHERS_PRIOR_SHARE / budget.seconds
         informed_at = now if budget.info_sent is None else budget.info_sent
         rate = max(prior, budget.others_rate(self.in_flight))
         unseen = rate * (now - informed_at + self.round_trip)
@@ -243,27 +245,41 @@ class RateBudget:
         return math.ceil(unseen) + math.floor(ahead)
 
     def _tail_size(self) -> int:
-        """Requests of each window kept to be paced up to its end rather than sent at once."""
+        """Requests kept to be paced up to the window's end; more while searching."""
         share = math.ceil((self.minute.limit or 0) * settings.RATE_TAIL_SHARE)
-        return max(settings.RATE_TAIL_MIN, share)
+        searching = 0 if self.minute.learnt.bounded else settings.RATE_SEARCH_PROBES
+        return max(settings.RATE_TAIL_MIN, share, searching)
 
     def _tail_delay(self, now: float, spendable: int) -> float:
-        """Spread the tail evenly up to the window's end.
+        """Spread the tail evenly up to the window's end, sooner while searching.
 
         While the window's start is unknown, the tail spreads over all the time left, so a
         reset is seen at most one interval late; once a reset has been seen, only over the
-        span it may come in: a tail interval narrows it each window, to the last moments.
+        span it may come in (from the soonest the length learnt allows): a tail interval
+        narrows it each window, to the last moments.
         """
-        end, error = self.minute.end, self.minute.phase_error
+        end, earliest = self.minute.end, self.minute.learnt.earliest_reset()
         assert end is not None
         start = self.last_send if self.last_send is not None else now
-        if error is not None:
-            span = max(error, self.minute.length * settings.RATE_TAIL_SPAN_SHARE)
+        if earliest is not None:
+            span = max(end - earliest, self.minute.seconds * settings.RATE_TAIL_SPAN_SHARE)
             # round trips more: the first tail answer releases what the others left
             # unspent, and those requests must go out and land before the reset
             start = max(start, end - span - settings.RATE_TAIL_ROUND_TRIPS * self.round_trip)
         # spendable + 1 gaps: the last tail request goes before the end, not with the probe
-        return start + max(end - start, 0.0) / (spendable + 1) - now
+        evenly = start + max(end - start, 0.0) / (spendable + 1)
+        return min(evenly, self._search_send(earliest)) - now
+
+    def _search_send(self, earliest: float | None) -> float:
+        """While two refills have not bounded the length: doubling intervals from the
+        soonest the window can reset, so a window far shorter than the prior is found."""
+        anchor = self.minute.anchor
+        if self.minute.learnt.bounded or anchor is None:
+            return math.inf
+        base = anchor if earliest is None else max(anchor, earliest)
+        first = self.minute.seconds * settings.RATE_SEARCH_FIRST_SHARE
+        since = 0.0 if self.last_send is None else self.last_send - base
+        return base + max(first, 2 * since)
 
     def _wait_for_news(self, now: float) -> float:
         """Wait for the window's end, or for an answer still out (it may show a reset).
@@ -273,7 +289,7 @@ class RateBudget:
         """
         end = self.minute.end
         assert end is not None
-        wait = max(end - now, self.minute.length * settings.RATE_WAIT_FLOOR_SHARE)
+        wait = max(end - now, self.minute.seconds * settings.RATE_WAIT_FLOOR_SHARE)
         return min(wait, settings.PROBE_POLL_S) if self.in_flight else wait
 
     def _count_send(self, now: float) -> None:

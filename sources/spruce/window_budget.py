@@ -4,7 +4,8 @@ Spruce answers each request with the limit and what remains of a window whose st
 reset time it never sends. A `WindowBudget` keeps, for one such dimension, an estimate of
 what remains (the lowest remaining answered, minus our own requests sent since), the latest
 moment the window can have started, and how fast the practice's other integrations were
-seen spending in it. A `Mark` is what a request takes with it when it leaves, so that its
+seen spending in it; how long the window lasts is learnt from the refills seen
+(`window_length.WindowLength`, the configured length its prior). A `Mark` is what a request takes with it when it leaves, so that its
 answer can be told apart from an answer of an older window, and a reset from answers
 overtaking each other. `throttle.RateBudget` holds one `WindowBudget` a dimension and
 decides from them when the next request may go.
@@ -13,9 +14,10 @@ decides from them when the next request may go.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sources.spruce import settings
+from sources.spruce.window_length import WindowLength
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Mark:
 class WindowBudget:
     """What is known about one rate-limit dimension (the minute window or the day)."""
 
-    length: float
+    length: float  # the prior: what the window is documented (or configured) to last
     reserve_share: float
     limit: int | None = None
     estimate: int | None = None  # remaining, minus our sends not yet reflected
@@ -43,6 +45,15 @@ class WindowBudget:
     # how late the anchor may be, from the last reset seen between two answers
     phase_error: float | None = None
     epoch: int = 0  # counts windows; an answer to a request of an older one may straddle
+    learnt: WindowLength = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.learnt = WindowLength(self.length)
+
+    @property
+    def seconds(self) -> float:
+        """The window's length as learnt so far (the prior until answers tell otherwise)."""
+        return self.learnt.seconds
 
     @property
     def reserve(self) -> int:
@@ -52,7 +63,7 @@ class WindowBudget:
     @property
     def end(self) -> float | None:
         """The moment the current window must have reset by; None when not known."""
-        return None if self.anchor is None else self.anchor + self.length
+        return None if self.anchor is None else self.anchor + self.seconds
 
     def mark(self) -> Mark:
         """What a request leaving now takes with it, to judge its answer by."""
@@ -94,7 +105,7 @@ class WindowBudget:
         if self.anchor is None:
             return 0.0
         informed_at = self.anchor if self.info_sent is None else self.info_sent
-        elapsed = max(informed_at - self.anchor, self.length * settings.RATE_SAMPLE_FLOOR_SHARE)
+        elapsed = max(informed_at - self.anchor, self.seconds * settings.RATE_SAMPLE_FLOOR_SHARE)
         return self.others_seen(in_flight) / elapsed
 
     def roll_over(self, now: float, in_flight: int) -> None:
@@ -123,6 +134,8 @@ class WindowBudget:
         self.last_seen = remaining
         newer = mark.lowest is not None and remaining > mark.lowest
         current = mark.epoch == self.epoch
+        if mark.lowest is not None and not newer:
+            self.learnt.still_open(sent_at)  # admitted in the window the lowest was seen in
         if not (current or newer):
             return
         if self.anchor is None or self.estimate is None or (newer and current):
@@ -139,16 +152,33 @@ class WindowBudget:
         self.info_sent = sent_at if self.info_sent is None else max(self.info_sent, sent_at)
 
     def _open(self, now: float, fresh: int, rose: bool, others_in_flight: int) -> None:
-        """Start a new window at ``now``; a reset seen between two answers fixes the phase."""
+        """Start a new window at ``now``; a reset seen between two answers fixes the phase.
+
+        An answer after a roll-over that shows no reset means the window is longer than
+        planned: it goes on (its opening and counts kept) unless it should be over by now.
+        """
+        self.estimate = fresh
+        if not rose and self._goes_on(now):
+            return
         if rose:
             self._close(others_in_flight)
             self.epoch += 1  # the requests still out left in the old window
             # the reset came after the latest request answered in the old window left
             self.phase_error = None if self.info_sent is None else now - self.info_sent
+            self.learnt.refilled(self.info_sent, now)
+        self.learnt.first_answer(now)
         self.anchor = now
-        self.estimate = fresh
         self.lowest = None
         self.ours = 0
+
+    def _goes_on(self, now: float) -> bool:
+        """Take the window seen open as the one opened at the last refill, if it can be."""
+        opened = self.learnt.opened
+        if self.lowest is None or opened is None or opened.before + self.seconds <= now:
+            return False
+        self.anchor = opened.before
+        self.epoch -= 1  # the roll-over was early: answers to requests sent before it count
+        return True
 
     def _close(self, in_flight: int) -> None:
         """Remember how fast the others spent in the window that ends (once: a reset seen
@@ -161,4 +191,4 @@ class WindowBudget:
         minutes.
         """
         if self.anchor is not None:
-            self.others_last_rate = self.others_seen(in_flight) / self.length
+            self.others_last_rate = self.others_seen(in_flight) / self.seconds
