@@ -30,11 +30,21 @@ DEFAULT_PIPELINE_NAMES = {"duckdb": DEFAULT_PIPELINE_NAME, "postgres": "spruce_s
 # Not "spruce.duckdb": a DuckDB file named like the dataset ("spruce") makes DuckDB's binder
 # fail every query with "Ambiguous reference to catalog or schema".
 DEFAULT_DUCKDB_FILE = "spruce_sync.duckdb"
-# DuckDB: dlt's parquet loader (PERF-NOTES: 4x faster than insert-values); PostgreSQL
-# keeps dlt's default.
-LOADER_FILE_FORMATS: dict[str, Literal["parquet", "insert_values"]] = {
-    "duckdb": "parquet", "postgres": "insert_values",
+# DuckDB: dlt's parquet loader (PERF-NOTES: 4x faster than insert-values). PostgreSQL:
+# none, so that dlt picks a file per kind of item: Python rows go as insert-values (dlt's
+# csv writer of rows cannot tell "" from None; measured: the simulator's empty message
+# texts loaded as NULL), Arrow tables as csv, loaded by COPY (runner/postgres_copy.py).
+LOADER_FILE_FORMATS: dict[str, Literal["parquet"] | None] = {
+    "duckdb": "parquet", "postgres": None,
 }
+# The loader format that the code before issue 14 stored as a hint on every PostgreSQL
+# table: dlt forces a table's hint on every kind of item, so it is taken off once.
+STALE_FILE_FORMAT = "insert_values"
+# The line end of csv files that dlt writes from Python rows (pyarrow's end in "\n"): it
+# tells the COPY job which files write None and "" alike (runner/postgres_copy.py).
+ROW_CSV_LINE_END = "\r\n"
+# Bytes handed to COPY a call: psycopg2's default 8 KiB costs a Python call per 8 KiB.
+COPY_CHUNK_BYTES = 1 << 20
 # DuckDB's buffer pool defaults to 80% of the machine's memory, and a connection held for a
 # whole run keeps what it cached: a fixed limit keeps a sync's memory flat however large
 # the warehouse grows (DuckDB spills to a temporary folder beside the file beyond it).

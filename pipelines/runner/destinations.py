@@ -2,7 +2,8 @@
 
 DuckDB (one file, owner-only) uses dlt's parquet loader (PERF-NOTES: 4x faster than the
 default insert-values); PostgreSQL takes its credentials from dlt's usual
-``DESTINATION__POSTGRES__CREDENTIALS`` and keeps dlt's default loader.
+``DESTINATION__POSTGRES__CREDENTIALS``; dlt loads its rows as insert-values and its Arrow
+tables as csv by COPY (`postgres_copy`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dlt.common.pipeline import get_dlt_pipelines_dir
 from pipelines.configuration.dlt_settings import in_project
 from pipelines.configuration.options import SyncOptions
 from pipelines.runner.errors import DestinationUnreachable, first_line
+from pipelines.runner.postgres_copy import PostgresByCopy
 from pipelines.settings import DEFAULT_DUCKDB_FILE, DUCKDB_MEMORY_LIMIT, LOADER_FILE_FORMATS
 from sources.spruce.exceptions import ConfigurationError
 
@@ -34,7 +36,8 @@ class Target:
     """A run's destination and what to call it in a summary (never a password)."""
 
     destination: DltDestination[Any, Any]
-    loader_file_format: TLoaderFileFormat
+    # None: dlt picks a format per kind of item (see settings.LOADER_FILE_FORMATS).
+    loader_file_format: TLoaderFileFormat | None
     location: str
     # dlt's parallel load jobs into one DuckDB file can deadlock inside DuckDB (seen here:
     # every load worker waiting on dlt's connection-pool lock while one hangs in DuckDB);
@@ -67,8 +70,7 @@ def build_target(options: SyncOptions) -> Target:
             dlt.destinations.duckdb(credentials=str(path)), LOADER_FILE_FORMATS["duckdb"], str(path),
             load_workers=1,
         )
-    destination = dlt.destinations.postgres()
-    return Target(destination, LOADER_FILE_FORMATS["postgres"], "")
+    return Target(PostgresByCopy(destination_name="postgres"), LOADER_FILE_FORMATS["postgres"], "")
 
 
 @contextmanager

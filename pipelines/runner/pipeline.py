@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
@@ -18,6 +19,8 @@ from pipelines.runner import warehouse
 from pipelines.runner.destinations import Target, pipelines_dir
 from pipelines.runner.errors import DestinationUnreachable, first_line
 from pipelines.runner.failures import causes, unwrap
+from pipelines.runner.postgres_copy import mark_row_csv_files
+from pipelines.settings import STALE_FILE_FORMAT
 
 # dlt's DestinationConnectionError puts the driver's message after this phrase.
 DLT_REASON_MARKER = "The actual reason given is: "
@@ -32,6 +35,7 @@ def build_pipeline(options: SyncOptions, target: Target) -> dlt.Pipeline:
     # is what a merge stages in <dataset>_staging: empty it after each successful load.
     os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
     os.environ.setdefault("LOAD__TRUNCATE_STAGING_DATASET", "true")
+    mark_row_csv_files()
     return dlt.pipeline(
         pipeline_name=pipeline_name_of(options),
         pipelines_dir=str(pipelines_dir(options)),
@@ -44,15 +48,31 @@ def run_pipeline(
     pipeline: dlt.Pipeline, source: DltSource, target: Target, refresh: bool
 ) -> LoadInfo:
     """``pipeline.run`` with dlt's step wrapper taken off the error."""
+    if target.loader_file_format is None:
+        forget_stale_file_formats(pipeline)
+    options: dict[str, Any] = {"loader_file_format": target.loader_file_format}
+    if refresh:
+        options["refresh"] = "drop_resources"
     try:
         with load_workers(target.load_workers):
-            if refresh:
-                return pipeline.run(source, loader_file_format=target.loader_file_format,
-                                    refresh="drop_resources")
-            return pipeline.run(source, loader_file_format=target.loader_file_format)
+            return pipeline.run(source, **options)
     except PipelineStepFailed as failed:
         forget_trace(pipeline)
         raise unwrap(failed) from None
+
+
+def forget_stale_file_formats(pipeline: dlt.Pipeline) -> None:
+    """Take the loader format that older code stored on every table off the schema.
+
+    A table's ``file_format`` hint is forced on every kind of item (dlt 1.31's normalize
+    worker), so with it Arrow tables would be converted back to rows for insert-values;
+    without it dlt writes each kind of item in its own best format. Nothing else sets it.
+    """
+    if not pipeline.default_schema_name:
+        return
+    for table in pipeline.default_schema.tables.values():
+        if table.get("file_format") == STALE_FILE_FORMAT:
+            del table["file_format"]
 
 
 def finish_pending_package(pipeline: dlt.Pipeline, target: Target) -> list[str]:
