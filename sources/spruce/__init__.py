@@ -17,6 +17,12 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from sources.spruce import settings
+from sources.spruce.arrow import (
+    ITEMS_BATCH_RECORDS,
+    ROOT_SYSTEM_COLUMNS,
+    ArrowPages,
+    arrow_pages_enabled,
+)
 from sources.spruce.client import SpruceClient
 from sources.spruce.conversations import ConversationScan
 from sources.spruce.cursors import advance_cursor, plan_window, read_cursor, write_cursor
@@ -41,6 +47,10 @@ __all__ = [
     "RESOURCE_NAMES", "PhiPolicy", "SourceOptions", "SourcePlan", "WindowStart", "spruce_source",
 ]
 
+# The resources whose flat records go to dlt as Arrow tables: nine items in ten have no
+# child rows (attachments, pages); nearly every contact and conversation has some (phone
+# numbers, tags), and those go to dlt as dicts (see ``sources.spruce.arrow``).
+ARROW_RESOURCES = frozenset({"conversation_items"})
 RESOURCE_NAMES: tuple[str, ...] = (
     "contacts", "conversations", "conversation_items",
     *(listing.table for listing in REFERENCE_LISTINGS),
@@ -62,7 +72,9 @@ def spruce_source(
     A dlt user passes nothing, or ``options`` (`SourceOptions`) and a ``phi_policy``
     applied before anything is written (with none, signed URLs still lose their
     signature). Each run loads one window from the cursor, with a rate limiter of its own;
-    `SpruceRun` passes a run's shared ``window`` and ``budget`` instead.
+    `SpruceRun` passes a run's shared ``window`` and ``budget`` instead. The dlt setting
+    ``SOURCES__SPRUCE__ARROW_PAGES=false`` hands dlt dicts, as before the Arrow path:
+    kept to compare the two and to build a warehouse the old way in tests.
     """
     plan = _plan_of(options or SourceOptions())
     window = window or WindowContext(WindowStart(), RunStats())
@@ -70,7 +82,17 @@ def spruce_source(
                                    window.stats)
     window.closables.append(client.close)
     resources = organization_resources(client, plan, window)
-    return protect_resources(resources, phi_policy or PhiPolicy())
+    protect_resources(resources, phi_policy or PhiPolicy())
+    return with_arrow_pages(resources) if arrow_pages_enabled() else resources
+
+
+def with_arrow_pages(resources: list[DltResource]) -> list[DltResource]:
+    """Convert the flat records of `ARROW_RESOURCES` to Arrow, after the PHI policy's map
+    (so that only protected values reach the tables)."""
+    for resource in resources:
+        if resource.name in ARROW_RESOURCES:
+            resource.add_step(ArrowPages(resource.compute_table_schema()))
+    return resources
 
 
 def organization_resources(
@@ -148,13 +170,24 @@ def conversations(client: SpruceClient, plan: SourcePlan, window: WindowContext)
     name="conversation_items",
     write_disposition="merge",
     primary_key="id",
-    columns={"modified_at": {"dedup_sort": "desc"}},
+    columns={"modified_at": {"dedup_sort": "desc"}, **ROOT_SYSTEM_COLUMNS},
 )
 def conversation_items(
     changed: list[Record], client: SpruceClient, plan: SourcePlan, window: WindowContext
 ) -> Iterator[Any]:
-    """Items of each page of changed conversations, from where each one already was."""
-    yield from changed_conversation_items(changed, client, plan, window)
+    """Items of each page of changed conversations, from where each one already was.
+
+    They come in batches of up to `ITEMS_BATCH_RECORDS` records, not one small batch per
+    conversation: each batch costs dlt a schema merge on the Arrow path.
+    """
+    batch: list[Record] = []
+    for items in changed_conversation_items(changed, client, plan, window):
+        batch += items
+        if len(batch) >= ITEMS_BATCH_RECORDS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # dlt's incremental on the events' time; the records routed to other tables have none.
