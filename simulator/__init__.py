@@ -9,6 +9,8 @@
 The same switches from outside the process: the admin API under ``/_sim``
 (``simulator.admin``) and ``spruce-sync simulator serve --help`` (``simulator.cli``).
 Fault kinds are ``FAULT_KINDS``; which requests they apply to is in ``simulator.faults``.
+Webhooks: endpoints created with ``POST /v1/webhooks/endpoints`` get every later change,
+signed, on Spruce's retry schedule (``WebhookSettings``; ``simulator.webhook_delivery``).
 The source (``sources/``) must never import this package.
 
 Rate limits: as at Spruce, every API response (any status but 403; never the admin API)
@@ -34,6 +36,7 @@ from simulator.settings import (
     FaultSettings,
     RateLimitSettings,
     SimulatorSettings,
+    WebhookSettings,
 )
 
 if TYPE_CHECKING:
@@ -60,4 +63,5 @@ __all__ = [
     "RateLimitSettings",
     "Simulator",
     "SimulatorSettings",
+    "WebhookSettings",
 ]

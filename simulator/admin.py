@@ -5,11 +5,17 @@ JSON; settings bodies use the dataclass field names of ``simulator.settings``, e
 ``PUT /_sim/faults {"schedules": [{"fault": "503", "count": 2, "operation": "ListContacts"}]}``
 and ``PUT /_sim/rate-limit {"limit": 10, "window_seconds": 2}`` (``null``: back to the
 default budget, ``simulator.settings.DEFAULT_RATE_LIMIT``).
+
+Webhooks: ``GET /_sim/webhooks`` (delivery counts, ``outstanding`` among them, and the
+settings), ``PUT /_sim/webhooks {"duplicate_probability": 1}`` (``WebhookSettings``),
+``POST /_sim/webhooks/hold`` then ``/release {"order": "reversed"}`` (sent | reversed |
+shuffled), ``POST /_sim/webhooks/endpoints/{id}/secrets`` (a new signing secret: rotation).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -21,7 +27,15 @@ from starlette.routing import Route
 from simulator.contract import InvalidParameter, NotFound
 from simulator.routes.call import log_failure
 from simulator.routes.state import SimulatorState
-from simulator.settings import FaultSchedule, FaultSettings, RateLimitSettings
+from simulator.routes.webhooks import SECRET_BYTES
+from simulator.settings import (
+    WEBHOOK_ORDERS,
+    FaultSchedule,
+    FaultSettings,
+    RateLimitSettings,
+    WebhookSettings,
+    literal_member,
+)
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SettingsT = TypeVar("SettingsT")
@@ -45,7 +59,10 @@ class AdminApi:
     def routes(self) -> list[Route]:
         table = [("/advance", self.advance, "POST"), ("/ground-truth", self.ground_truth, "GET"),
                  ("/counters", self.counters, "GET"), ("/counters/reset", self.reset, "POST"),
-                 ("/faults", self.faults, "PUT"), ("/rate-limit", self.rate_limit, "PUT")]  # fmt: skip
+                 ("/faults", self.faults, "PUT"), ("/rate-limit", self.rate_limit, "PUT"),
+                 ("/webhooks", self.webhooks, "GET"), ("/webhooks", self.webhook_settings, "PUT"),
+                 ("/webhooks/hold", self.hold, "POST"), ("/webhooks/release", self.release, "POST"),
+                 ("/webhooks/endpoints/{endpointId}/secrets", self.add_secret, "POST")]  # fmt: skip
         return [Route(path, _guarded(handler), methods=[method]) for path, handler, method in table]
 
     async def advance(self, request: Request) -> Response:
@@ -72,6 +89,45 @@ class AdminApi:
     async def rate_limit(self, request: Request) -> Response:
         self._state.set_rate_limit(rate_limit_settings(await _json(request)))
         return _reply(_settings_json(self._state.budget.settings))
+
+
+    async def webhooks(self, request: Request) -> Response:
+        return _reply(self._state.webhooks.snapshot())
+
+    async def webhook_settings(self, request: Request) -> Response:
+        settings = _build(WebhookSettings, _fields_of(WebhookSettings, await _json(request) or {}))
+        self._state.webhooks.configure(settings)
+        return await self.webhooks(request)
+
+    async def hold(self, request: Request) -> Response:
+        self._state.webhooks.hold()
+        return await self.webhooks(request)
+
+    async def release(self, request: Request) -> Response:
+        order = _fields_of(_Release, await _json(request) or {}).get("order", "sent")
+        member = literal_member(order, WEBHOOK_ORDERS)
+        if member is None:
+            raise AdminInputError(f"order must be one of {', '.join(WEBHOOK_ORDERS)}")
+        self._state.webhooks.release(member)
+        return await self.webhooks(request)
+
+    async def add_secret(self, request: Request) -> Response:
+        """A new signing secret for an endpoint created through the API (rotation)."""
+        endpoint_id = request.path_params["endpointId"]
+        with self._state.data_lock:
+            try:
+                secret = self._state.organization.webhooks.add_secret(
+                    endpoint_id, secrets.token_urlsafe(SECRET_BYTES))
+            except NotFound as error:
+                raise AdminInputError(str(error)) from error
+        return _reply(secret)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Release:
+    """The body of ``POST /_sim/webhooks/release``."""
+
+    order: str = "sent"
 
 
 def admin_routes(state: SimulatorState) -> list[Route]:

@@ -19,14 +19,17 @@ from simulator.settings import ADMIN_PREFIX, API_PREFIX
 
 
 def create_app(state: SimulatorState) -> Starlette:
-    """An app serving ``state``; its lifespan runs the noisy neighbour."""
+    """An app serving ``state``; its lifespan runs the noisy neighbour and the webhook
+    deliveries."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         neighbour = asyncio.create_task(NoisyNeighbour(state.budget, state.counters).run())
+        await state.webhooks.start()
         try:
             yield
         finally:
+            await state.webhooks.stop()
             neighbour.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await neighbour

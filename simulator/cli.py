@@ -31,6 +31,7 @@ from simulator.settings import (
     FaultSettings,
     RateLimitSettings,
     SimulatorSettings,
+    WebhookSettings,
     checked_exhausted_status,
     literal_member,
 )
@@ -93,6 +94,16 @@ def rate_limit_settings(
     )  # fmt: skip
 
 
+def webhook_settings(
+    time_scale: float, duplicates: float, out_of_order: float, event_ids: bool, seed: int
+) -> WebhookSettings:
+    """WebhookSettings from the ``--webhook-*`` flags (the fault seed drives their faults)."""
+    return WebhookSettings(
+        seed=seed, duplicate_probability=duplicates, delay_probability=out_of_order,
+        event_ids=event_ids,
+    ).scaled(time_scale)  # fmt: skip
+
+
 # The flags of ``serve``; each parameter's name is its flag (``rate_limit``: --rate-limit).
 Port = Annotated[int, typer.Option(help="Port; 0 picks a free one.")]
 Host = Annotated[str, typer.Option(help="Interface to bind.")]
@@ -127,7 +138,7 @@ NextFaults = Annotated[
     list[str] | None,
     typer.Option(help="[OPERATION:]KIND=COUNT: the next COUNT requests fail so (repeatable)."),
 ]
-FaultSeed = Annotated[int, typer.Option(help="Seed of the fault RNG.")]
+FaultSeed = Annotated[int, typer.Option(help="Seed of the fault RNG (webhook faults too).")]
 RevokeAfter = Annotated[int | None, typer.Option(help="Revoke a token after this many requests.")]
 RevokeToken = Annotated[
     str | None, typer.Option(help="The token --revoke-after applies to; unset = every token.")
@@ -136,6 +147,18 @@ ConsistencyDelay = Annotated[
     float, typer.Option(help="Seconds before new items and conversations are listed.")
 ]
 TokenLifetime = Annotated[float, typer.Option(help="Pagination token lifetime, seconds.")]
+WebhookTimeScale = Annotated[
+    float, typer.Option(help="Multiplies Spruce's webhook timeout (5 s) and retry interval "
+                        "(2 min), e.g. 0.05 for tests.")]  # fmt: skip
+WebhookDuplicates = Annotated[
+    float, typer.Option(help="Chance (0-1) that a delivered webhook is sent once more.")
+]
+WebhookOutOfOrder = Annotated[
+    float, typer.Option(help="Chance (0-1) that a webhook is held back 1 s, so later ones "
+                        "overtake it.")]  # fmt: skip
+WebhookEventIds = Annotated[
+    bool, typer.Option(help="Put the event log's id in webhook bodies (Spruce documents none).")
+]
 
 
 @simulator_app.command()
@@ -151,6 +174,8 @@ def serve(
     revoke_after: RevokeAfter = None, revoke_token: RevokeToken = None,
     consistency_delay: ConsistencyDelay = 0.0,
     token_lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME_SECONDS,
+    webhook_time_scale: WebhookTimeScale = 1.0, webhook_duplicates: WebhookDuplicates = 0.0,
+    webhook_out_of_order: WebhookOutOfOrder = 0.0, webhook_event_ids: WebhookEventIds = False,
 ) -> None:  # fmt: skip
     """Serve a simulated Spruce organization until Ctrl-C; prints its base URL, then the
     token(s) it accepts."""
@@ -163,6 +188,8 @@ def serve(
                                   revoke_after, revoke_token),
             consistency_delay_seconds=consistency_delay, token_lifetime_seconds=token_lifetime,
             host=host, port=port,
+            webhooks=webhook_settings(webhook_time_scale, webhook_duplicates,
+                                      webhook_out_of_order, webhook_event_ids, fault_seed),
         )  # fmt: skip
     _serve_until_stopped(settings)
 

@@ -97,10 +97,76 @@ class ListQuery:
     now: datetime
 
 
+DeliveryStatus = Literal["pending", "delivered", "failed", "paused"]
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One event due at one endpoint; ``payload`` is the envelope exactly as the log holds it."""
+
+    endpoint_id: str
+    event_id: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where an endpoint's deliveries go now, and the secret that signs them (its newest)."""
+
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """An event's delivery to one endpoint, as its event log reports it."""
+
+    attempts: int
+    attempt_limit: int
+    status: DeliveryStatus
+    delivery_time: datetime | None = None
+    next_attempt_time: datetime | None = None
+
+
+class WebhookBook(Protocol):
+    """The organization's webhook endpoints and the delivery state of their events.
+
+    Endpoints created here are live: every event logged after their creation becomes a
+    ``WebhookDelivery`` (unless the endpoint is paused) for the HTTP layer to send, and its
+    outcome is recorded back. The seeded endpoints have no URL to reach; their log shows
+    made-up delivery states. Unknown or deleted endpoint ids raise NotFound.
+    """
+
+    def create(self, name: str, url: str, secret: str, now: datetime) -> JsonRecord:
+        """The new endpoint, its ``signingSecrets`` with their values (shown only now)."""
+        ...
+
+    def delete(self, endpoint_id: str) -> None: ...
+
+    def set_paused(self, endpoint_id: str, paused: bool) -> None: ...
+
+    def add_secret(self, endpoint_id: str, secret: str) -> JsonRecord:
+        """A further signing secret (rotation); it signs from now on. ``{"id", "value"}``."""
+        ...
+
+    def target(self, endpoint_id: str) -> WebhookTarget | None:
+        """Where to send now; None when the endpoint is gone, paused or not live."""
+        ...
+
+    def take_deliveries(self) -> list[WebhookDelivery]:
+        """The deliveries made due by the changes since the last call."""
+        ...
+
+    def record(self, event_id: str, state: DeliveryState) -> None:
+        """Record an attempt's outcome in the event log of the event's endpoint."""
+        ...
+
+
 class Organization(Protocol):
     """What the HTTP layer needs from the data. ``simulator.organization`` implements it."""
 
     organization_id: str
+    webhooks: WebhookBook
 
     def list_page(self, query: ListQuery) -> Page:
         """One keyset page; raises NotFound for an unknown parent id, InvalidParameter."""

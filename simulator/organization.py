@@ -15,7 +15,8 @@ Listing rules (sort keys in ``simulator.data.listings``):
   (createdAt, id); ``startFrom`` keeps items created strictly after it; soft-deleted
   items stay listed as placeholders (see ``simulator.data.items.placeholder``).
 - ``ListWebhookEndpointEvents``: by (eventTime, id), ``startTime`` inclusive,
-  ``endTime`` exclusive, 30 days retention before ``now``.
+  ``endTime`` exclusive, 30 days retention before ``now``. Endpoints are created, paused
+  and deleted through ``webhooks`` (``simulator.data.webhooks``).
 - Eventual consistency: records made by ``advance`` appear in listings once ``now >=
   created + consistency_delay`` (late items: the change's time + the delay, since
   they arrive then); ``get`` finds them at once. A conversation's ``lastMessageAt``
@@ -33,13 +34,14 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulator.contract import GetOperation, JsonRecord, ListQuery, Page
+from simulator.contract import GetOperation, JsonRecord, ListQuery, Page, WebhookBook
 from simulator.data.changes import apply_change
 from simulator.data.clock import to_ms
 from simulator.data.listings import HANDLERS
 from simulator.data.lookups import look_up
 from simulator.data.settings import DEFAULT_ANCHOR
 from simulator.data.truth import ground_truth, ground_truth_counts, ground_truth_ids
+from simulator.data.webhook_book import LockedWebhookBook
 from simulator.data.world import World, build_world
 
 
@@ -60,6 +62,7 @@ class SimulatedOrganization:
         self._world: World = build_world(seed, scale, anchor, delay_ms)
         self._lock = threading.Lock()
         self.organization_id: str = self._world.context.organization_id
+        self.webhooks: WebhookBook = LockedWebhookBook(self._world.events.endpoints, self._lock)
         self.anchor = anchor
 
     @property

@@ -22,6 +22,7 @@ from simulator.pagination import PaginationTokens
 from simulator.ratelimit import RateBudget
 from simulator.routes.state import Clock, SimulatorState, utc_now
 from simulator.settings import API_PREFIX, FaultSettings, RateLimitSettings, SimulatorSettings
+from simulator.webhook_delivery import WebhookDispatcher
 
 _START_TIMEOUT_SECONDS = 30.0
 _STOP_TIMEOUT_SECONDS = 10.0
@@ -98,6 +99,7 @@ class Simulator:
             budget=RateBudget(self.settings.rate_limit),
             faults=FaultInjector(self.settings.faults),
             clock=clock,
+            webhook_settings=self.settings.webhooks,
         )
         self.app = create_app(self._state)
         self._server: ServerThread | None = None
@@ -147,6 +149,11 @@ class Simulator:
 
     def set_faults(self, faults: FaultSettings) -> None:
         self._state.set_faults(faults)
+
+    @property
+    def webhooks(self) -> WebhookDispatcher:
+        """The webhook deliveries: ``snapshot()``, ``configure``, ``hold``, ``release``."""
+        return self._state.webhooks
 
     def set_rate_limit(self, rate_limit: RateLimitSettings | None) -> None:
         """Swap the organization's budget; None: back to ``DEFAULT_RATE_LIMIT``."""

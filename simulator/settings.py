@@ -7,7 +7,7 @@ dataclass here, so that tests, the admin API and the CLI describe it the same wa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar, get_args
 
 API_PREFIX = "/v1"
@@ -178,6 +178,63 @@ def _require_kind(kind: str) -> None:
     _require(kind in FAULT_KINDS, f"unknown fault {kind!r}; known: {', '.join(FAULT_KINDS)}")
 
 
+# Spruce's webhook deliveries (its webhook documentation): an answer other than 2xx within
+# 5 s fails the attempt; failures are retried every 2 minutes, 10 attempts in all.
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+WEBHOOK_RETRY_INTERVAL_SECONDS = 120.0
+WEBHOOK_ATTEMPT_LIMIT = 10
+# Deliveries sent at once: a receiver that hangs for the whole timeout holds one of them, so
+# eight keep Spruce's 1,000 events a minute flowing past up to seven hanging requests.
+WEBHOOK_CONCURRENCY = 8
+# Deliveries waiting to be sent: ten minutes of Spruce's 1,000 events a minute. Beyond it a
+# delivery is dropped and counted (the event log keeps the event for a catch-up).
+WEBHOOK_QUEUE_LIMIT = 10_000
+# Spruce limits an s-idempotency-key to 255 characters; the simulator keeps one 24 hours.
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_KEY_SECONDS = DAY_SECONDS
+WebhookOrder = Literal["sent", "reversed", "shuffled"]
+WEBHOOK_ORDERS: tuple[WebhookOrder, ...] = get_args(WebhookOrder)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """How the simulator delivers webhooks: Spruce's schedule, and faults for tests.
+
+    ``scaled(s)`` gives Spruce's timeout and retry interval times ``s`` (tests run the
+    whole schedule in a second). Faults, drawn from a RNG seeded with ``seed``: a
+    delivered event is sent once more with ``duplicate_probability``; an event is held
+    back ``delay_seconds`` before its first attempt with ``delay_probability``, so that
+    events after it overtake it. ``event_ids`` adds the log's event id to the envelope
+    (``"id"``): Spruce does not document one, so a receiver must cope without it.
+    """
+
+    timeout_seconds: float = WEBHOOK_TIMEOUT_SECONDS
+    retry_interval_seconds: float = WEBHOOK_RETRY_INTERVAL_SECONDS
+    attempt_limit: int = WEBHOOK_ATTEMPT_LIMIT
+    concurrency: int = WEBHOOK_CONCURRENCY
+    queue_limit: int = WEBHOOK_QUEUE_LIMIT
+    seed: int = 0
+    duplicate_probability: float = 0.0
+    delay_probability: float = 0.0
+    delay_seconds: float = 1.0
+    event_ids: bool = False
+
+    def __post_init__(self) -> None:
+        _require(self.timeout_seconds > 0 and self.retry_interval_seconds >= 0,
+                 "timeout_seconds must be positive, retry_interval_seconds >= 0")  # fmt: skip
+        _require(self.attempt_limit >= 1 and self.concurrency >= 1 and self.queue_limit >= 1,
+                 "attempt_limit, concurrency and queue_limit must be at least 1")  # fmt: skip
+        _require(0 <= self.duplicate_probability <= 1 and 0 <= self.delay_probability <= 1,
+                 "duplicate_probability and delay_probability must be in [0, 1]")  # fmt: skip
+        _require(self.delay_seconds >= 0, "delay_seconds must be >= 0")
+
+    def scaled(self, scale: float) -> WebhookSettings:
+        """Spruce's timeout and retry interval times ``scale`` (> 0)."""
+        _require(scale > 0, f"the webhook time scale must be positive, got {scale}")
+        return replace(self, timeout_seconds=WEBHOOK_TIMEOUT_SECONDS * scale,
+                       retry_interval_seconds=WEBHOOK_RETRY_INTERVAL_SECONDS * scale)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SimulatorSettings:
     """Everything one simulator needs; ``tokens`` all belong to its one organization."""
@@ -187,6 +244,7 @@ class SimulatorSettings:
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
     rate_limit: RateLimitSettings = DEFAULT_RATE_LIMIT
     faults: FaultSettings = field(default_factory=FaultSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     consistency_delay_seconds: float = 0.0
     token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS
     host: str = DEFAULT_HOST

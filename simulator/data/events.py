@@ -7,6 +7,7 @@ a JSON string holding Spruce's webhook payload::
      "eventTime": "2026-11-02T10:00:00.000Z", "data": {"object": {...whole item...}}}
 
 ``contact.merged`` also names the contacts merged away: ``data.mergedContactIds``.
+Which endpoints list an event, and its delivery state there: ``simulator.data.webhooks``.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ import orjson
 
 from simulator.contract import JsonRecord
 from simulator.data.clock import rfc3339
-from simulator.data.context import OrgContext
-from simulator.data.settings import DAY_MS, EVENT_ATTEMPT_LIMIT, EVENT_RETENTION_DAYS, HOUR_MS
-
-# Event ids per endpoint are endpoint index * this + the event's sequence number.
-ENDPOINT_ID_SPAN = 10**10
+from simulator.data.settings import DAY_MS, EVENT_RETENTION_DAYS
+from simulator.data.webhooks import WebhookEndpoints
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,8 @@ class LoggedEvent:
 class EventLog:
     """Events in (time, sequence) order, served per endpoint as Spruce's event records."""
 
-    def __init__(self, context: OrgContext, endpoints: list[JsonRecord],
-                 endpoint_created: list[int]) -> None:
-        self._context = context
-        self._endpoints = endpoints
-        self._endpoint_created = endpoint_created
+    def __init__(self, endpoints: WebhookEndpoints) -> None:
+        self.endpoints = endpoints
         self.events: list[LoggedEvent] = []
         self._keys: list[tuple[int, int]] = []
 
@@ -58,28 +53,21 @@ class EventLog:
         position = bisect_right(self._keys, key)
         self._keys.insert(position, key)
         self.events.insert(position, event)
+        self.endpoints.on_event(event.sequence, time_ms, event.data)
 
     def endpoint_index(self, endpoint_id: str) -> int | None:
-        index = self._context.codecs.webhook_endpoint.parse(endpoint_id)
-        return index if index is not None and index < len(self._endpoints) else None
+        return self.endpoints.index(endpoint_id)
 
     def window(self, endpoint: int, now_ms: int, start_ms: int | None, end_ms: int | None,
                ) -> tuple[int, int]:
         """Positions of the events an endpoint lists at ``now_ms`` within [start, end)."""
-        floor = max(now_ms - EVENT_RETENTION_DAYS * DAY_MS, self._endpoint_created[endpoint],
+        floor = max(now_ms - EVENT_RETENTION_DAYS * DAY_MS, self.endpoints.created_ms[endpoint],
                     start_ms if start_ms is not None else 0)
         ceiling = now_ms + 1 if end_ms is None else min(end_ms, now_ms + 1)
         return bisect_left(self._keys, (floor, -1)), bisect_left(self._keys, (ceiling, -1))
 
     def record(self, endpoint: int, event: LoggedEvent) -> JsonRecord:
         """The event as ``endpoint`` lists it, with its delivery state."""
-        event_id = self._context.codecs.event.make(endpoint * ENDPOINT_ID_SPAN + event.sequence)
-        return {"id": event_id, "eventTime": rfc3339(event.time_ms), "data": event.data,
-                "object": "event", "delivery": self._delivery(endpoint, event.time_ms)}
-
-    def _delivery(self, endpoint: int, time_ms: int) -> JsonRecord:
-        if self._endpoints[endpoint]["status"] == "active":
-            return {"attempts": 1, "attemptLimit": EVENT_ATTEMPT_LIMIT, "status": "delivered",
-                    "deliveryTime": rfc3339(time_ms + 1000)}
-        return {"attempts": 3, "attemptLimit": EVENT_ATTEMPT_LIMIT, "status": "pending",
-                "nextAttemptTime": rfc3339(time_ms + HOUR_MS)}
+        return {"id": self.endpoints.event_id(endpoint, event.sequence),
+                "eventTime": rfc3339(event.time_ms), "data": event.data, "object": "event",
+                "delivery": self.endpoints.delivery(endpoint, event.sequence, event.time_ms)}

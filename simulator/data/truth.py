@@ -109,6 +109,10 @@ def _item_count(world: World, index: int, now_ms: int) -> int:
     return sum(1 for _, sequence in thread.keys if thread.is_visible(sequence, now_ms))
 
 
+def _endpoint_ids(world: World) -> list[str]:
+    return [str(endpoint["id"]) for endpoint in world.reference.webhook_endpoints]
+
+
 def ground_truth_counts(world: World, now_ms: int) -> dict[str, int]:
     """The row count per table of ``ground_truth``: instant even at the large scale."""
     log = world.events
@@ -120,7 +124,7 @@ def ground_truth_counts(world: World, now_ms: int) -> dict[str, int]:
                                   for index in _visible_conversations(world, now_ms)),
         "webhook_events": sum(end - start for start, end in (
             log.window(index, now_ms, None, None)
-            for index in range(len(world.reference.webhook_endpoints)))),
+            for index in map(log.endpoint_index, _endpoint_ids(world)) if index is not None)),
     }
     counts.update({table: len(rows) for table, rows in _reference_tables(world).items()})
     return counts

@@ -11,7 +11,7 @@ from functools import partial
 from random import Random
 
 from simulator.contract import JsonRecord
-from simulator.data.clock import parse_rfc3339, to_ms
+from simulator.data.clock import to_ms
 from simulator.data.contact_records import ContactReferences
 from simulator.data.contacts import ContactStore
 from simulator.data.context import Codecs, OrgContext
@@ -28,6 +28,7 @@ from simulator.data.reference import Reference, generate_reference
 from simulator.data.scales import scale_named
 from simulator.data.scheduled import generate_scheduled_messages
 from simulator.data.settings import DAY_MS
+from simulator.data.webhooks import WebhookEndpoints
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,7 @@ def build_world(seed: int, scale_name: str, anchor: datetime, delay_ms: int) -> 
     reference = generate_reference(context, people)
     drift = Drift()
     contacts, conversations, items = _stores(context, people, reference, drift)
-    endpoint_created = [parse_rfc3339(endpoint["createdAt"])
-                        for endpoint in reference.webhook_endpoints]
-    events = EventLog(context, reference.webhook_endpoints, endpoint_created)
+    events = EventLog(WebhookEndpoints(context, reference.webhook_endpoints))
     world = World(context, people, reference, contacts, conversations, items,
                   generate_scheduled_messages(context, people, conversations), events, drift,
                   delay_ms, f"media-{seed}".encode(), context.rng("changes"))

@@ -1,4 +1,5 @@
-"""The route table: every read operation of Spruce's OpenAPI, one small handler each.
+"""The route table: every read operation of Spruce's OpenAPI, one small handler each,
+and the webhook endpoints' write operations (``simulator.routes.webhooks``).
 
 Handlers are plain callables ``(ApiCall) -> dict``; ``simulator.app`` does everything
 around them (auth, rate limits, faults, headers, encoding, counters).
@@ -13,6 +14,7 @@ from typing import Any
 from simulator.routes.call import ApiCall, ApiError
 from simulator.routes.lists import PagedList, WholeList
 from simulator.routes.records import GetRecord, OrganizationRecord
+from simulator.routes.webhooks import CreateEndpoint, DeleteEndpoint, PauseEndpoint
 
 Handler = Callable[[ApiCall], dict[str, Any]]
 
@@ -26,6 +28,8 @@ class ApiRoute:
     handler: Handler
     method: str = "GET"
     paged: bool = False
+    # Takes Spruce's s-idempotency-key (the gateway answers a repeated key with 422).
+    idempotent: bool = False
 
 
 def _paged(path: str, handler: PagedList, method: str = "GET") -> ApiRoute:
@@ -34,6 +38,11 @@ def _paged(path: str, handler: PagedList, method: str = "GET") -> ApiRoute:
 
 def _whole(path: str, handler: WholeList | GetRecord | OrganizationRecord) -> ApiRoute:
     return ApiRoute(path, handler.operation, handler)
+
+
+def _write(path: str, handler: CreateEndpoint | PauseEndpoint | DeleteEndpoint, method: str,
+           *, idempotent: bool) -> ApiRoute:  # fmt: skip
+    return ApiRoute(path, handler.operation, handler, method, idempotent=idempotent)
 
 
 # Literal paths come before the templated ones they would otherwise match.
@@ -98,9 +107,12 @@ API_ROUTES: tuple[ApiRoute, ...] = (
         GetRecord("Transcription", "transcriptionId", "transcription"),
     ),
     _whole("/webhooks/endpoints", WholeList("ListWebhookEndpoints", "endpoints")),
+    _write("/webhooks/endpoints", CreateEndpoint(), "POST", idempotent=True),
     _whole(
         "/webhooks/endpoints/{endpointId}", GetRecord("WebhookEndpoint", "endpointId", "endpoint")
     ),
+    _write("/webhooks/endpoints/{endpointId}", DeleteEndpoint(), "DELETE", idempotent=False),
+    _write("/webhooks/endpoints/{endpointId}/paused", PauseEndpoint(), "POST", idempotent=True),
     _paged(
         "/webhooks/endpoints/{endpointId}/events",
         PagedList(

@@ -2,9 +2,10 @@
 
 In order: a request id; the bearer token (403 on every path, known or not); the
 organization's rate budget (429/503 once spent); added latency; the route (404 for an
-unknown path); an injected fault, if one is due; the handler; the headers. Every answer
-past the token check carries the rate-limit headers, whatever its status; a 403 does
-not: a request without a valid token is no organization's, so it has no budget to show.
+unknown path); an injected fault, if one is due; the idempotency key of a write; the
+handler; the headers. Every answer past the token check carries the rate-limit headers,
+whatever its status; a 403 does not: a request without a valid token is no
+organization's, so it has no budget to show.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from simulator.routes import API_ROUTES, ApiRoute
 from simulator.routes.call import ApiCall, ApiError, bad_parameter, log_failure, not_found
 from simulator.routes.replies import WIRE_FAULTS, Reply
 from simulator.routes.state import SimulatorState
-from simulator.settings import API_PREFIX, RETRY_AFTER_SECONDS
+from simulator.settings import API_PREFIX, IDEMPOTENCY_KEY_MAX_LENGTH, RETRY_AFTER_SECONDS
 
 UNKNOWN_OPERATION = "Unknown"
+IDEMPOTENCY_HEADER = "s-idempotency-key"
 # Injected error statuses: (status, Spruce-like error type, Retry-After sent).
 STATUS_FAULTS: dict[str, tuple[int, str, bool]] = {
     "500": (500, "INTERNAL", False),
@@ -105,20 +107,39 @@ class ApiGateway:
     ) -> Reply:
         if route is None:
             where = f"{request.method} {request.url.path}"
-            return Reply.error(not_found(f"no read operation at {where} (the simulator serves "
-                                         "the OpenAPI's GET operations and contact search)"))  # fmt: skip
+            return Reply.error(not_found(f"no operation at {where} (the simulator serves the "
+                                         "OpenAPI's GET operations, contact search and the "
+                                         "webhook endpoints' writes)"))  # fmt: skip
         fault = self._fault(request, route)
         early = self._early_fault(fault)
         if early is not None:
             return early
         try:
-            body = route.handler(await self._call(request, route, path_params))
+            body = self._handled(request, route, await self._call(request, route, path_params))
         except ApiError as error:
             return Reply.error(error)
         except Exception as error:  # noqa: BLE001 (a simulator bug: answer like Spruce)
             log_failure(route.operation, error)
             return Reply.error(ApiError(500, "INTERNAL", "an unexpected error occurred"))
         return Reply(200, _bent(body, fault, request), wire_fault=_wire(fault))
+
+    def _handled(self, request: Request, route: ApiRoute, call: ApiCall) -> dict[str, Any]:
+        """The handler's body; a repeated ``s-idempotency-key`` on the path answers 422."""
+        key = request.headers.get(IDEMPOTENCY_HEADER) if route.idempotent else None
+        if not key:
+            return route.handler(call)
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise bad_parameter(f"{IDEMPOTENCY_HEADER} must be at most "
+                                f"{IDEMPOTENCY_KEY_MAX_LENGTH} characters")  # fmt: skip
+        keys, path = self._state.idempotency, request.url.path
+        if not keys.claim(path, key, call.now):
+            raise ApiError(422, "DUPLICATE_REQUEST", f"a request with this {IDEMPOTENCY_HEADER} "
+                           "was already made on this path")  # fmt: skip
+        try:
+            return route.handler(call)
+        except BaseException:
+            keys.release(path, key)  # a failed request did nothing: its key may be used again
+            raise
 
     def _fault(self, request: Request, route: ApiRoute) -> str | None:
         """The fault due for this request, if any, counted as injected."""

@@ -67,10 +67,17 @@ def parsed(raw_params: dict[str, Any]) -> dict[str, Any]:
 
 def search_body(body: bytes) -> dict[str, Any]:
     """The JSON object of POST /contacts/search."""
+    return json_object(body, b"{}", 'the request body must be a JSON object such as'
+                                    ' {"structured": {}}')
+
+
+def json_object(body: bytes, empty: bytes, problem: str) -> dict[str, Any]:
+    """A request body that must be a JSON object (``empty`` stands for no body); a 400
+    saying ``problem`` otherwise."""
     try:
-        search = orjson.loads(body or b"{}")
+        data = orjson.loads(body or empty)
     except orjson.JSONDecodeError:
-        search = None
-    if not isinstance(search, dict):
-        raise bad_parameter('the request body must be a JSON object such as {"structured": {}}')
-    return search
+        data = None
+    if not isinstance(data, dict):
+        raise bad_parameter(problem)
+    return data

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from simulator.contract import JsonRecord, ListQuery, Organization
 from simulator.counters import Counters, RequestCounters
 from simulator.faults import FaultInjector
+from simulator.idempotency import IdempotencyKeys
 from simulator.pagination import PaginationTokens
 from simulator.ratelimit import RateBudget
-from simulator.settings import FaultSettings, RateLimitSettings
+from simulator.settings import FaultSettings, RateLimitSettings, WebhookSettings
+from simulator.webhook_delivery import WebhookDispatcher
 
 Clock = Callable[[], datetime]
 
@@ -28,6 +30,7 @@ class SimulatorState:
 
     Calls come from the server's event loop and from the test thread at once:
     ``data_lock`` serialises the organization, the other parts lock themselves.
+    ``webhooks`` delivers the events of every change (``simulator.webhook_delivery``).
     """
 
     organization: Organization
@@ -38,10 +41,21 @@ class SimulatorState:
     counters: RequestCounters = field(default_factory=RequestCounters)
     clock: Clock = utc_now
     data_lock: threading.Lock = field(default_factory=threading.Lock)
+    idempotency: IdempotencyKeys = field(default_factory=IdempotencyKeys)
+    webhook_settings: InitVar[WebhookSettings | None] = None
+    webhooks: WebhookDispatcher = field(init=False)
+
+    def __post_init__(self, webhook_settings: WebhookSettings | None) -> None:
+        self.webhooks = WebhookDispatcher(webhook_settings or WebhookSettings(),
+                                          self.organization.webhooks, self.data_lock, self.clock)
 
     def advance(self, change: dict[str, Any]) -> dict[str, Any]:
+        """Apply ``change``; the webhook deliveries it makes due go to the dispatcher."""
         with self.data_lock:
-            return self.organization.advance(change, self.clock())
+            summary = self.organization.advance(change, self.clock())
+            deliveries = self.organization.webhooks.take_deliveries()
+        self.webhooks.submit(deliveries)
+        return summary
 
     def ground_truth(self) -> dict[str, list[JsonRecord]]:
         with self.data_lock:

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from simulator.contract import GetOperation, JsonRecord, ListQuery, NotFound, Organization, Page
+from simulator.contract import (
+    GetOperation,
+    JsonRecord,
+    ListQuery,
+    NotFound,
+    Organization,
+    Page,
+    WebhookBook,
+)
 
 
 class DelegatingOrganization:
@@ -22,6 +30,7 @@ class DelegatingOrganization:
     def __init__(self, inner: Organization) -> None:
         self.inner = inner
         self.organization_id = inner.organization_id
+        self.webhooks: WebhookBook = inner.webhooks
 
     def list_page(self, query: ListQuery) -> Page:
         return self.inner.list_page(query)

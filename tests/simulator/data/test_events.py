@@ -53,3 +53,25 @@ def test_future_events_are_not_listed_yet(tiny_org: SimulatedOrganization) -> No
     tiny_org.advance({"new_contacts": 1}, AFTER_ANCHOR + timedelta(hours=2))
     assert len(events(tiny_org, AFTER_ANCHOR + timedelta(hours=1))) == listed_before
     assert len(events(tiny_org, AFTER_ANCHOR + timedelta(hours=3))) == listed_before + 1
+
+
+def test_created_and_deleted_endpoints_keep_the_log_and_the_truth_in_step(
+    tiny_org: SimulatedOrganization,
+) -> None:
+    book = tiny_org.webhooks
+    seeded = tiny_org.world.reference.webhook_endpoints[0]["id"]
+    created = book.create("sync", "http://127.0.0.1:9/hook", "secret", AFTER_ANCHOR)["id"]
+    book.delete(seeded)
+    later = AFTER_ANCHOR + timedelta(minutes=1)
+    tiny_org.advance({"new_contacts": 2}, later)
+
+    due = book.take_deliveries()
+    assert [delivery.endpoint_id for delivery in due] == [created, created]
+    assert book.take_deliveries() == []
+    truth = tiny_org.ground_truth(later)["webhook_events"]
+    assert len(truth) == tiny_org.ground_truth_counts(later)["webhook_events"]
+    assert seeded not in {event["endpointId"] for event in truth}
+    mine = [event for event in truth if event["endpointId"] == created]
+    assert [event["id"] for event in mine] == [delivery.event_id for delivery in due]
+    assert [event["data"] for event in mine] == [delivery.payload for delivery in due]
+    assert {event["delivery"]["status"] for event in mine} == {"pending"}

@@ -29,6 +29,13 @@ def read_operations() -> dict[str, tuple[str, str]]:
     return found
 
 
+def all_operations() -> dict[str, tuple[str, str]]:
+    """operationId -> (method, path) of every operation, writes included."""
+    return {operation["operationId"]: (method.upper(), path)
+            for path, operations in spec()["paths"].items()
+            for method, operation in operations.items()}  # fmt: skip
+
+
 def _pointer(*parts: str) -> str:
     return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
 
@@ -39,7 +46,7 @@ def response_errors(operation_id: str, status: int, body: Any) -> list[str]:
     A status the operation does not declare is checked against the error schema, as
     Spruce documents 403 and 429 only in prose.
     """
-    method, path = read_operations()[operation_id]
+    method, path = all_operations()[operation_id]
     responses = spec()["paths"][path][method.lower()]["responses"]
     if str(status) in responses:
         ref = _pointer("paths", path, method.lower(), "responses", str(status), "content",

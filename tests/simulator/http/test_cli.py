@@ -120,6 +120,8 @@ def test_serve_stops_on_ctrl_c() -> None:
         (["--scale", "gigantic"], ["gigantic", "tiny"]),
         (["--rate-limit", "5", "--noisy-neighbour", "1.5"], ["noisy_neighbour_share", "[0, 1)"]),
         (["--fault", "503=2"], ["probability of 503", "[0, 1]"]),
+        (["--webhook-time-scale", "0"], ["webhook time scale must be positive"]),
+        (["--webhook-duplicates", "2"], ["duplicate_probability", "[0, 1]"]),
     ],
 )
 def test_bad_flags_fail_with_the_reason(arguments: list[str], words: list[str]) -> None:
