@@ -23,6 +23,7 @@ from pipelines.commands.demo import demo
 from pipelines.commands.inspect import check, status
 from pipelines.commands.sync import backfill, run
 from pipelines.commands.transform import transform
+from pipelines.commands.webhooks import webhooks_app
 from simulator.cli import simulator_app
 
 # click's code for a usage error (a bad flag or value), which `ExitCode.CONFIG` shares.
@@ -40,6 +41,7 @@ app = typer.Typer(
 for command in (run, backfill, status, check, transform, demo):
     app.command()(command)
 app.add_typer(simulator_app, name="simulator", help="Serve a simulated Spruce API locally.")
+app.add_typer(webhooks_app, name="webhooks", help="Receive Spruce's webhooks; apply them.")
 
 
 def locate_project(start: Path) -> Path | None:

@@ -23,6 +23,7 @@ FORBIDDEN_IMPORTS = {
     "pipelines/configuration": ("pipelines.commands", "pipelines.cli", "pipelines.runner"),
     "pipelines/analytics": ("pipelines.commands", "pipelines.cli"),
     "pipelines/output": ("pipelines.commands", "pipelines.cli"),
+    "pipelines/webhooks": ("pipelines.commands", "pipelines.cli"),
 }
 
 

@@ -36,11 +36,15 @@ def run(
     full_refresh: FullRefreshOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
-    """One incremental sync: load what changed since the last successful run."""
+    """One incremental sync: load what changed since the last successful run.
+
+    Webhook events waiting in the inbox (`webhooks serve`) are applied first.
+    """
     with command_session(common.json_output, common.debug) as masked:
         options = common.options(resources=parse_resources(resources or ()),
                                  full_refresh=parse_resources(full_refresh or ()))
-        sync_and_report(options, api_token(masked), base_url, common.json_output)
+        sync_and_report(options, api_token(masked), base_url, common.json_output,
+                        apply_inbox_first=True)
 
 
 @profile_options
@@ -64,16 +68,34 @@ def backfill(
 
 
 def sync_and_report(
-    options: SyncOptions, token: str, base_url: str | None, json_output: bool
-) -> None:
-    """Run the sync with live progress, then print its summary."""
+    options: SyncOptions, token: str, base_url: str | None, json_output: bool,
+    apply_inbox_first: bool = False,
+) -> None:  # fmt: skip
+    """Run the sync with live progress, then print its summary.
+
+    ``apply_inbox_first``: merge the webhook inbox's pending events before the sync (under
+    the same lock, taken twice), so that a sync's listing, the newer truth, loads last.
+    The summary's ``webhooks`` says what was applied, when there was an inbox.
+    """
     from pipelines.output.documents import print_summary
     from pipelines.runner.run import run_sync
 
+    applied = _apply_inbox(options) if apply_inbox_first else None
     summary = with_progress(
         lambda stats: run_sync(options, api_token=token, base_url=base_url, stats=stats)
-    )
-    print_summary(summary.to_dict(), json_output)
+    ).to_dict()
+    if applied is not None:
+        summary["webhooks"] = applied
+    print_summary(summary, json_output)
+
+
+def _apply_inbox(options: SyncOptions) -> dict[str, object] | None:
+    """The default inbox's events applied (its report), or None when there is no inbox."""
+    from pipelines.webhooks.apply import apply_pending
+    from pipelines.webhooks.server import inbox_path
+
+    path = inbox_path(None)
+    return apply_pending(options, path).to_dict() if path.exists() else None
 
 
 def with_progress(sync: Callable[[RunStats], RunSummary]) -> RunSummary:
