@@ -1,8 +1,10 @@
 """``scripts/bench.py``: run the scenarios, write the results JSON, print the table.
 
-.venv/bin/python scripts/bench.py                      # every scenario (~15 min)
-.venv/bin/python scripts/bench.py --only cpu_bound     # one scenario
+.venv/bin/python scripts/bench.py                      # every scenario
+.venv/bin/python scripts/bench.py --only cpu_bound     # one scenario (repeatable)
 .venv/bin/python scripts/bench.py --quick              # tiny scale, one round (CI)
+
+``--only`` takes a scenario's ``name``; ``benchmarks/scenarios/__init__.py`` lists them.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale",
         default=None,
-        help="every scenario at this simulator scale (tiny, small, demo, medium, million, large)",
+        help="every scenario at this simulator scale (tiny, small, demo, midsize, medium, million, large)",
     )
     parser.add_argument(
         "--ours-window-conversations",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -75,6 +76,29 @@ def at_least(value: float | None, goal: float) -> bool | None:
     return None if value is None else value >= goal
 
 
+def budget_utilisation(run: RunResult, window_seconds: float, per_window: float) -> float:
+    """Wall time over the time the rate budget needs for the run's requests (1.0: the
+    run went exactly as fast as ``per_window`` requests a window allow)."""
+    budget_seconds = run.requests * window_seconds / per_window
+    return run.wall_seconds / budget_seconds if budget_seconds else math.inf
+
+
+def throttled_row(groups: Sequence[Sequence[RunResult]]) -> FigureRow:
+    """Throttled responses, the worst run of each pipeline; the goal (0) is ours to meet."""
+    throttled = [worst(group, lambda run: run.throttled) for group in groups]
+    met = None if throttled[0] is None else throttled[0] == 0
+    return FigureRow.of("throttled responses (max of runs)", throttled, goal="0", met=met)
+
+
+def utilisation_row(
+    groups: Sequence[Sequence[RunResult]], utilisation: Callable[[RunResult], float], goal: float
+) -> FigureRow:
+    """Budget utilisation (see ``budget_utilisation``), medians side by side."""
+    medians = side_by_side(groups, utilisation)
+    return FigureRow.of("budget utilisation (wall / budget time)", medians,
+                        goal=f"<= {goal}", met=at_most(medians[0], goal))  # fmt: skip
+
+
 def side_by_side(
     groups: Sequence[Sequence[RunResult]], value: Callable[[RunResult], float]
 ) -> tuple[float | None, ...]:
@@ -94,15 +118,27 @@ def worst(runs: Sequence[RunResult], value: Callable[[RunResult], int]) -> int |
     return max((value(run) for run in runs), default=None)
 
 
-def id_check_row(differences: Mapping[PipelineKind, int | None]) -> FigureRow:
-    """The row proving (or not) that the pipelines loaded the same ids as ours."""
-    values = list(differences.values())
-    known = [value for value in values if value is not None]
-    return FigureRow(
-        "ids differing from ours (root tables)",
-        0,
-        differences.get("baseline"),
-        differences.get("raw"),
-        goal="0",
-        met=None if len(known) < len(values) else not any(known),
-    )
+def id_check_rows(differences: Mapping[PipelineKind, int | None]) -> list[FigureRow]:
+    """The rows proving (or not) that the other pipelines loaded the same ids as ours.
+
+    One row for the columns (baseline, raw), one more for the sequential baseline when it
+    ran (its count in the baseline column); none when ours ran alone.
+    """
+    columns: tuple[PipelineKind, ...] = ("baseline", "raw")
+    rows = []
+    if compared := [differences[name] for name in columns if name in differences]:
+        baseline, raw = differences.get("baseline"), differences.get("raw")
+        figure = "ids differing from ours (root tables)"
+        rows.append(FigureRow(figure, 0, baseline, raw, goal="0", met=_none_differ(compared)))
+    if "baseline_sequential" in differences:
+        sequential = differences["baseline_sequential"]
+        figure = "ids differing from ours: rest_api sequential"
+        rows.append(FigureRow(figure, 0, sequential, goal="0", met=_none_differ([sequential])))
+    return rows
+
+
+def _none_differ(differences: Sequence[int | None]) -> bool | None:
+    """True when every comparison found 0; None when one of them could not be made."""
+    if any(value is None for value in differences):
+        return None
+    return not any(differences)

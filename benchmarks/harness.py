@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from benchmarks.measure import measure_process
+from benchmarks.run_report import RunReport
 from benchmarks.run_spec import PipelineKind, RunSpec
 from benchmarks.settings import BENCH_TOKEN, CONCURRENCY, RUN_TIMEOUT_SECONDS, TOKEN_ENV
 from benchmarks.simulator_process import SimulatorProcess
@@ -41,6 +42,9 @@ class RunResult:
     records: int
     duckdb_path: str
     error: str = ""
+    # What ours reports of its own retries (run_report); None for the other pipelines.
+    retries: int | None = None
+    timeout_retries: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,6 +66,10 @@ class Workspace:
     def duckdb_path(self) -> Path:
         return self.folder / f"{self.pipeline}.duckdb"
 
+    @property
+    def report_path(self) -> Path:
+        return self.folder / f"{self.pipeline}-report.json"
+
     def spec(self, base_url: str) -> RunSpec:
         return RunSpec(
             pipeline=self.pipeline,
@@ -72,12 +80,14 @@ class Workspace:
             reserve_share=self.reserve_share,
             rate_window_seconds=self.rate_window_seconds,
             window_conversations=self.window_conversations,
+            report_path=str(self.report_path),
         )
 
 
 def measured_run(simulator: SimulatorProcess, workspace: Workspace, label: str) -> RunResult:
     """Run the workspace's pipeline once and collect its figures."""
     workspace.folder.mkdir(parents=True, exist_ok=True)
+    workspace.report_path.unlink(missing_ok=True)  # a sequence reuses its workspace
     spec = workspace.spec(simulator.base_url)
     before = simulator.counters()
     measurement = measure_process(
@@ -98,7 +108,8 @@ def measured_run(simulator: SimulatorProcess, workspace: Workspace, label: str) 
         records=root_records(rows),
         duckdb_path=str(workspace.duckdb_path),
         error=measurement.stderr_tail,
-        **_counter_delta(before, after),
+        **counter_delta(before, after),
+        **_reported_retries(workspace.report_path),
     )
 
 
@@ -112,7 +123,22 @@ class _RequestFigures(TypedDict):
     requests_by_operation: dict[str, int]
 
 
-def _counter_delta(before: Counters, after: Counters) -> _RequestFigures:
+class _RetryFigures(TypedDict):
+    """The fields of `RunResult` that ours reports itself (blank for the others)."""
+
+    retries: int | None
+    timeout_retries: int | None
+
+
+def _reported_retries(report_path: Path) -> _RetryFigures:
+    report = RunReport.read(report_path)
+    if report is None:
+        return {"retries": None, "timeout_retries": None}
+    return {"retries": report.retries, "timeout_retries": report.timeout_retries}
+
+
+def counter_delta(before: Counters, after: Counters) -> _RequestFigures:
+    """What the simulator counted between two readings: requests, throttles, per operation."""
     operations = {
         operation: count - before.by_operation.get(operation, 0)
         for operation, count in after.by_operation.items()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.harness import RunResult, Workspace, measured_run
-from benchmarks.run_spec import PipelineKind
+from benchmarks.run_spec import PIPELINE_KINDS, PipelineKind
 from benchmarks.settings import (
     QUICK_RUN_TIMEOUT_SECONDS,
     QUICK_SCALE,
@@ -101,7 +101,9 @@ def id_differences(runs: Sequence[RunResult]) -> dict[PipelineKind, int | None]:
     """
     reference = next((run for run in runs if run.pipeline == "ours" and run.ok), None)
     differences: dict[PipelineKind, int | None] = {}
-    for pipeline in ("baseline", "raw"):
+    for pipeline in PIPELINE_KINDS:
+        if pipeline == "ours":
+            continue
         other = next((run for run in runs if run.pipeline == pipeline and run.ok), None)
         if any(run.pipeline == pipeline for run in runs):
             differences[pipeline] = _differing(reference, other)

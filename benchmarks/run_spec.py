@@ -7,8 +7,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-PipelineKind = Literal["ours", "baseline", "raw"]
-PIPELINE_KINDS: tuple[PipelineKind, ...] = ("ours", "baseline", "raw")
+# "baseline" is rest_api as a competent user sets it up (parallelized item listings);
+# "baseline_sequential" is the same source with the items fetched one conversation at a time.
+PipelineKind = Literal["ours", "baseline", "baseline_sequential", "raw"]
+PIPELINE_KINDS: tuple[PipelineKind, ...] = ("ours", "baseline", "baseline_sequential", "raw")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class RunSpec:
     rate_window_seconds: float | None = None
     # Ours' conversations per window (None: the project's default); for what-if runs.
     window_conversations: int | None = None
+    # Where the child writes what only the pipeline knows (``run_report``); None: nowhere.
+    report_path: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

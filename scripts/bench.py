@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: ours vs dlt's rest_api vs a raw bound, against the simulator.
+"""Benchmarks of issues 6 and 14: ours vs dlt's rest_api vs a raw bound, against the simulator.
 
 Run from anywhere: ``.venv/bin/python scripts/bench.py [--quick] [--only NAME]``;
 ``--help`` lists the options. The harness lives in the ``benchmarks`` package.

@@ -1,12 +1,22 @@
-"""The scenarios of issue 6, one module each; ``ALL`` lists them in the report's order."""
+"""The scenarios of issues 6 and 14, one module each; ``ALL`` lists them in the report's order.
+
+To add a scenario: a module here with a frozen dataclass that has ``name`` (what
+``scripts/bench.py --only`` takes), ``title`` (the table's first column) and
+``run(context) -> ScenarioReport`` (see `base.Scenario`), and one instance of it in
+``ALL``. The command line, the results file and the table take it from there.
+"""
 
 from __future__ import annotations
 
 from benchmarks.scenarios.base import Scenario
+from benchmarks.scenarios.consecutive import ConsecutiveSyncs
 from benchmarks.scenarios.cpu import CpuBoundSync
 from benchmarks.scenarios.incremental import IncrementalSyncs
 from benchmarks.scenarios.latency import LatencyBoundSync
+from benchmarks.scenarios.postgres_load import PostgresLoad
 from benchmarks.scenarios.rate_limited import RateLimitedSync
+from benchmarks.scenarios.short_window import ShortWindowSync
+from benchmarks.scenarios.webhooks import WebhookReceiver
 from benchmarks.settings import NEIGHBOUR_SHARE
 
 ALL: tuple[Scenario, ...] = (
@@ -15,5 +25,9 @@ ALL: tuple[Scenario, ...] = (
     LatencyBoundSync(),
     CpuBoundSync(),
     IncrementalSyncs(),
+    ConsecutiveSyncs(),
+    ShortWindowSync(),
+    PostgresLoad(),
+    WebhookReceiver(),
 )
 SCENARIO_NAMES: tuple[str, ...] = tuple(scenario.name for scenario in ALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from benchmarks.figures import FigureRow, ScenarioReport, id_check_row
+from benchmarks.figures import FigureRow, ScenarioReport, id_check_rows
 from benchmarks.harness import RunResult
 from benchmarks.rounds import BenchContext, full_sync_rounds, id_differences, workspaces_for
 from benchmarks.run_spec import PipelineKind
@@ -53,10 +53,11 @@ def full_syncs(
 def scenario_report(
     scenario: Scenario, described: dict[str, Any], runs: list[RunResult], figures: list[FigureRow]
 ) -> ScenarioReport:
-    """The report of ``runs``: the scenario's own figures, then the row comparing ids.
+    """The report of ``runs``: the scenario's own figures, then the rows comparing ids
+    (none when ours ran alone).
 
     ``described`` is what the results file shows as the scenario's settings.
     """
     report = ScenarioReport(scenario.name, scenario.title, described, runs)
-    report.figures = [*figures, id_check_row(id_differences(runs))]
+    report.figures = [*figures, *id_check_rows(id_differences(runs))]
     return report

@@ -11,7 +11,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from benchmarks.figures import FigureRow, ScenarioReport, at_most, medians_row, side_by_side, worst
+from benchmarks.figures import (
+    FigureRow,
+    ScenarioReport,
+    at_most,
+    budget_utilisation,
+    medians_row,
+    side_by_side,
+    throttled_row,
+    utilisation_row,
+)
 from benchmarks.harness import RunResult
 from benchmarks.request_floor import RequestFloor, request_ratio
 from benchmarks.rounds import BenchContext, full_sync_rounds, groups_of, workspaces_for
@@ -73,22 +82,16 @@ class RateLimitedSync:
         }
 
     def _utilisation(self, run: RunResult) -> float:
-        budget_seconds = run.requests * RATE_WINDOW_SECONDS / self.available_per_window
-        return run.wall_seconds / budget_seconds if budget_seconds else math.inf
+        return budget_utilisation(run, RATE_WINDOW_SECONDS, self.available_per_window)
 
     def _figures(self, runs: list[RunResult], floor: RequestFloor) -> list[FigureRow]:
         groups = groups_of(runs, PIPELINES)
-        throttled = [worst(group, lambda run: run.throttled) for group in groups]
         ratios = side_by_side(groups, lambda run: request_ratio(run.requests_by_operation, floor))
-        utilisation = side_by_side(groups, self._utilisation)
         return [
-            FigureRow.of("throttled responses (max of runs)", throttled, goal="0",
-                         met=None if throttled[0] is None else throttled[0] == 0),
+            throttled_row(groups),
             FigureRow.of("requests / minimum requests", ratios, goal=f"<= {GOAL_REQUEST_RATIO}",
                          met=at_most(ratios[0], GOAL_REQUEST_RATIO)),
-            FigureRow.of("budget utilisation (wall / budget time)", utilisation,
-                         goal=f"<= {GOAL_UTILISATION}",
-                         met=at_most(utilisation[0], GOAL_UTILISATION)),
+            utilisation_row(groups, self._utilisation, GOAL_UTILISATION),
             medians_row("requests", groups, lambda run: run.requests),
             medians_row("wall s", groups, lambda run: run.wall_seconds),
         ]  # fmt: skip

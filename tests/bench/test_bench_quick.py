@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks.harness import REPO_ROOT
 from benchmarks.scenarios import SCENARIO_NAMES
+from benchmarks.settings import QUICK_CONSECUTIVE_SYNCS
 
 # A tiny run of every scenario still takes minutes.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -57,3 +58,14 @@ def test_every_figure_of_ours_is_measured_and_ids_agree(quick_bench: QuickBench)
                 assert (row["baseline"], row["raw"]) in {(0, 0), (0, None)}, scenario["name"]
         assert scenario["title"] in quick_bench.table
     assert document["machine"]["cpus"] and document["versions"]["dlt"] != "absent"
+
+
+def test_the_latency_scenario_runs_both_baselines_and_the_syncs_scenario_all_its_syncs(
+    quick_bench: QuickBench,
+) -> None:
+    scenarios = {scenario["name"]: scenario for scenario in quick_bench.document["scenarios"]}
+    latency = {run["pipeline"] for run in scenarios["latency_bound"]["runs"]}
+    assert latency == {"ours", "baseline", "baseline_sequential"}
+    syncs = scenarios["consecutive_syncs"]["runs"]
+    assert [run["pipeline"] for run in syncs] == ["ours"] * QUICK_CONSECUTIVE_SYNCS
+    assert all(run["timeout_retries"] is not None for run in syncs)

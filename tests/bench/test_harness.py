@@ -92,7 +92,7 @@ def test_id_mismatches_counts_ids_missing_on_either_side(tmp_path: Path) -> None
     }
 
 
-@pytest.mark.parametrize("pipeline", ["baseline", "raw"])
+@pytest.mark.parametrize("pipeline", ["baseline", "baseline_sequential", "raw"])
 def test_a_full_sync_makes_the_fewest_requests_and_loads_the_ground_truth(
     bench_simulator: SimulatorProcess, tmp_path: Path, pipeline: PipelineKind
 ) -> None:
@@ -108,22 +108,32 @@ def test_a_full_sync_makes_the_fewest_requests_and_loads_the_ground_truth(
     assert run.rows["conversations"] == conversations
     assert run.rows["conversation_items"] == items
     assert run.peak_rss_mb > 0 and run.cpu_seconds > 0
+    assert (run.retries, run.timeout_retries) == (None, None)  # only ours counts its own
 
 
-def test_the_baseline_and_the_raw_bound_load_the_same_ids_and_rows(
+def test_ours_reports_its_retries_to_the_harness(
     bench_simulator: SimulatorProcess, tmp_path: Path
 ) -> None:
-    compared: tuple[PipelineKind, ...] = ("baseline", "raw")
+    run = measured_run(bench_simulator, Workspace("ours", tmp_path), "full")
+    assert run.ok, run.error
+    assert (run.retries, run.timeout_retries) == (0, 0)
+
+
+def test_both_baselines_and_the_raw_bound_load_the_same_ids_and_rows(
+    bench_simulator: SimulatorProcess, tmp_path: Path
+) -> None:
+    compared: tuple[PipelineKind, ...] = ("baseline", "baseline_sequential", "raw")
     runs = [
         measured_run(bench_simulator, Workspace(pipeline, tmp_path / pipeline), "full")
         for pipeline in compared
     ]
     assert all(run.ok for run in runs), [run.error for run in runs]
-    baseline, raw = (Path(run.duckdb_path) for run in runs)
-    assert id_mismatches(baseline, raw) == {
-        "contacts": 0,
-        "conversations": 0,
-        "conversation_items": 0,
-    }
-    # dlt renames columns and child tables to snake_case; the raw bound keeps the API's names.
-    assert sorted(row_counts(baseline).values()) == sorted(row_counts(raw).values())
+    baseline, sequential, raw = (Path(run.duckdb_path) for run in runs)
+    for other in (sequential, raw):
+        assert id_mismatches(baseline, other) == {
+            "contacts": 0,
+            "conversations": 0,
+            "conversation_items": 0,
+        }
+        # dlt renames columns and child tables to snake_case; the raw bound keeps the API's.
+        assert sorted(row_counts(baseline).values()) == sorted(row_counts(other).values())
