@@ -1,4 +1,5 @@
-"""The ``spruce-sync`` command line: run, backfill, status, check, transform, demo, simulator.
+"""The ``spruce-sync`` command line: run, backfill, status, check, transform, demo, webhooks, fleet,
+simulator.
 
 Each command (``pipelines.commands``) builds `SyncOptions` from ``config/*.yaml`` (a
 profile) and its flags, then calls the runner. Errors become one line on stderr and an
@@ -20,6 +21,7 @@ import typer
 from typer.exceptions import TyperException
 
 from pipelines.commands.demo import demo
+from pipelines.commands.fleet import fleet_app
 from pipelines.commands.inspect import check, status
 from pipelines.commands.sync import backfill, run
 from pipelines.commands.transform import transform
@@ -42,6 +44,7 @@ for command in (run, backfill, status, check, transform, demo):
     app.command()(command)
 app.add_typer(simulator_app, name="simulator", help="Serve a simulated Spruce API locally.")
 app.add_typer(webhooks_app, name="webhooks", help="Receive Spruce's webhooks; apply them.")
+app.add_typer(fleet_app, name="fleet", help="Sync many organizations, one Dagster partition each.")
 
 
 def locate_project(start: Path) -> Path | None:

@@ -87,3 +87,52 @@ ANALYTICS_SCHEMA = "spruce_analytics"
 CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 DOCS_DIR = CHECKOUT_DIR / "docs"
 OPENAPI_PATH = CHECKOUT_DIR.parent / "shared" / "spruce" / "openapi.json"
+
+# --- the fleet file (pipelines/fleet/fleet_file.py) ---------------------------------------
+# Beside the profiles; config/*.yaml are read as profiles except this file.
+DEFAULT_FLEET_FILE = DEFAULT_CONFIG_DIR / "fleet.yaml"
+# Organizations synced at once: each is a process of its own (dlt, DuckDB's 256 MB buffer
+# pool), and each organization has its own token and so its own rate budget at Spruce: the
+# limit is the machine, and four fit a small VM.
+DEFAULT_FLEET_CONCURRENCY = 4
+# How often the Dagster schedule asks for every organization's partition: the interval of
+# the single-organization cron recipe (README), an incremental sync being small.
+DEFAULT_FLEET_SCHEDULE = "*/15 * * * *"
+# A cron expression as Dagster takes it: five fields, or a macro. Dagster checks the fields.
+FLEET_SCHEDULE_PATTERN = r"^(@(hourly|daily|weekly|monthly)|\S+(\s+\S+){4})$"
+# A DuckDB file per organization (DuckDB allows one writing process per file), named
+# <slug>.duckdb, in this folder of the project.
+DEFAULT_FLEET_FOLDER = Path("var/fleet")
+# An organization's pipeline and dataset (its PostgreSQL schema): spruce_<slug>, '-' as '_'.
+FLEET_NAME_PREFIX = "spruce_"
+# [sources.spruce.organizations.<slug>] api_token: an organization's token, through dlt.
+FLEET_TOKEN_FIELD = "api_token"
+# Identifiers (pipeline, schema) are at most 63 characters: the prefix leaves this many.
+MAX_FLEET_SLUG_LENGTH = 63 - len(FLEET_NAME_PREFIX)
+
+# --- The fleet's Dagster code location (pipelines/fleet/) ---
+# The variable that names the fleet file for `dagster dev -m pipelines.fleet.definitions`.
+FLEET_FILE_VARIABLE = "SPRUCE_SYNC_FLEET"
+FLEET_JOB_NAME = "spruce_fleet_sync"
+# Asset keys: spruce/<table>, each read from the listing spruce_api/<table>.
+FLEET_ASSET_PREFIX = "spruce"
+FLEET_LISTING_PREFIX = "spruce_api"
+FLEET_GROUP = "spruce"
+# An outage past the client's own retries (retry_total, 15 min by default) is retried by
+# Dagster 3 times, 60 s, 120 s, 240 s later: a longer outage waits for the next schedule.
+FLEET_OUTAGE_RETRIES = 3
+FLEET_OUTAGE_RETRY_DELAY_SECONDS = 60.0
+# A spent daily budget is retried once, after its resume_at: the budget is then whole.
+FLEET_BUDGET_RETRIES = 1
+# ... and a little after it: the client reckons resume_at from its first request's time,
+# Spruce from when its window opened (measured: a retry 2.9 s into a 3-s window spent the
+# old window's remainder and failed again).
+FLEET_BUDGET_MARGIN_SECONDS = 2.0
+# `fleet demo`: organizations of the tiny scale (a few seconds each), two syncing at once
+# (this machine kind has two cores; the demo shows the fleet, not its speed).
+DEMO_FLEET_SCALE = "tiny"
+DEMO_FLEET_CONCURRENCY = 2
+# The fleet's union views (PostgreSQL): their schema, and the advisory lock's name that
+# serialises their rebuilds.
+FLEET_VIEWS_SCHEMA = "spruce_fleet"
+FLEET_VIEWS_LOCK = "spruce_fleet_views"

@@ -11,6 +11,8 @@ The same switches from outside the process: the admin API under ``/_sim``
 Fault kinds are ``FAULT_KINDS``; which requests they apply to is in ``simulator.faults``.
 Webhooks: endpoints created with ``POST /v1/webhooks/endpoints`` get every later change,
 signed, on Spruce's retry schedule (``WebhookSettings``; ``simulator.webhook_delivery``).
+Many organizations behind one base URL, the bearer token picking one:
+``FleetSimulator(seeded_fleet(3))`` (``simulator.fleet``).
 The source (``sources/``) must never import this package.
 
 Rate limits: as at Spruce, every API response (any status but 403; never the admin API)
@@ -24,6 +26,7 @@ or ``serve --rate-limit N`` sets another; ``set_rate_limit(None)`` restores the 
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from simulator.counters import Counters
@@ -40,15 +43,18 @@ from simulator.settings import (
 )
 
 if TYPE_CHECKING:
+    from simulator.fleet import FleetOrganization, FleetSimulator, seeded_fleet
     from simulator.server import Simulator
+
+# Loaded on first use: they bring uvicorn, which the CLI's --help must not load.
+_LAZY = {"Simulator": "simulator.server", "FleetSimulator": "simulator.fleet",
+         "FleetOrganization": "simulator.fleet", "seeded_fleet": "simulator.fleet"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    """`Simulator` on first use: it brings uvicorn, which the CLI's --help must not load."""
-    if name == "Simulator":
-        from simulator.server import Simulator
-
-        return Simulator
+    """`Simulator` and the fleet (``simulator.fleet``) on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")
 
 
@@ -60,8 +66,11 @@ __all__ = [
     "FaultKind",
     "FaultSchedule",
     "FaultSettings",
+    "FleetOrganization",
+    "FleetSimulator",
     "RateLimitSettings",
     "Simulator",
     "SimulatorSettings",
     "WebhookSettings",
+    "seeded_fleet",
 ]

@@ -74,7 +74,40 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return bound
 
 
-class Simulator:
+class OrganizationControls:
+    """What a test drives of one served organization: its data, counters, faults, budget
+    and webhooks. `Simulator` and a fleet's `FleetOrganization` both have one state."""
+
+    _state: SimulatorState
+
+    def advance(self, change: dict[str, Any]) -> dict[str, Any]:
+        """Change its data (keys: ``simulator.data.changes``); a summary of what changed."""
+        return self._state.advance(change)
+
+    def ground_truth(self) -> dict[str, list[JsonRecord]]:
+        return self._state.ground_truth()
+
+    def counters(self) -> Counters:
+        """Its own API requests only."""
+        return self._state.counters_snapshot()
+
+    def reset_counters(self) -> None:
+        self._state.counters.reset()
+
+    def set_faults(self, faults: FaultSettings) -> None:
+        self._state.set_faults(faults)
+
+    @property
+    def webhooks(self) -> WebhookDispatcher:
+        """The webhook deliveries: ``snapshot()``, ``configure``, ``hold``, ``release``."""
+        return self._state.webhooks
+
+    def set_rate_limit(self, rate_limit: RateLimitSettings | None) -> None:
+        """Swap its budget; None: back to ``DEFAULT_RATE_LIMIT``."""
+        self._state.set_rate_limit(rate_limit)
+
+
+class Simulator(OrganizationControls):
     """A local Spruce: one organization, its tokens, and every switch of the wire.
 
     ``organization`` defaults to the seeded ``SimulatedOrganization``; ``clock`` is the
@@ -90,17 +123,7 @@ class Simulator:
     ) -> None:
         self.settings = settings or SimulatorSettings()
         self.organization = organization or _seeded_organization(self.settings)
-        self._state = SimulatorState(
-            organization=self.organization,
-            tokens=frozenset(self.settings.tokens),
-            pagination=PaginationTokens(
-                secrets.token_bytes(32), self.settings.token_lifetime_seconds
-            ),
-            budget=RateBudget(self.settings.rate_limit),
-            faults=FaultInjector(self.settings.faults),
-            clock=clock,
-            webhook_settings=self.settings.webhooks,
-        )
+        self._state = simulator_state(self.settings, self.organization, clock)
         self.app = create_app(self._state)
         self._server: ServerThread | None = None
         self._base_url: str | None = None
@@ -135,29 +158,21 @@ class Simulator:
         finally:
             self.stop()
 
-    def advance(self, change: dict[str, Any]) -> dict[str, Any]:
-        return self._state.advance(change)
 
-    def ground_truth(self) -> dict[str, list[JsonRecord]]:
-        return self._state.ground_truth()
-
-    def counters(self) -> Counters:
-        return self._state.counters_snapshot()
-
-    def reset_counters(self) -> None:
-        self._state.counters.reset()
-
-    def set_faults(self, faults: FaultSettings) -> None:
-        self._state.set_faults(faults)
-
-    @property
-    def webhooks(self) -> WebhookDispatcher:
-        """The webhook deliveries: ``snapshot()``, ``configure``, ``hold``, ``release``."""
-        return self._state.webhooks
-
-    def set_rate_limit(self, rate_limit: RateLimitSettings | None) -> None:
-        """Swap the organization's budget; None: back to ``DEFAULT_RATE_LIMIT``."""
-        self._state.set_rate_limit(rate_limit)
+def simulator_state(
+    settings: SimulatorSettings, organization: Organization | None = None, clock: Clock = utc_now
+) -> SimulatorState:
+    """The live state of one organization served with ``settings``: its tokens, budget,
+    faults, pagination tokens and webhooks; ``organization`` defaults to the seeded one."""
+    return SimulatorState(
+        organization=organization or _seeded_organization(settings),
+        tokens=frozenset(settings.tokens),
+        pagination=PaginationTokens(secrets.token_bytes(32), settings.token_lifetime_seconds),
+        budget=RateBudget(settings.rate_limit),
+        faults=FaultInjector(settings.faults),
+        clock=clock,
+        webhook_settings=settings.webhooks,
+    )
 
 
 def _seeded_organization(settings: SimulatorSettings) -> Organization:

@@ -50,13 +50,19 @@ def validation_error(
 
 def _describe(problem: Mapping[str, Any], models: Mapping[int, type[BaseModel]]) -> str:
     location = tuple(str(part) for part in problem["loc"] if part != "[key]")
-    key_path = ".".join(location)
+    key_path = _key_path(problem["loc"])
     if problem["type"] == "extra_forbidden":
         return f"{key_path}: unknown key; {_allowed_keys(location, models)}"
     message = str(problem["msg"]).removeprefix("Value error, ")
     if "[key]" in problem["loc"]:
         return f"{key_path}: unknown key; {message.replace('Input', 'the key')}"
     return f"{key_path}: {message} (got {_short(problem.get('input'))})"
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    """``organizations[1].slug``: keys joined by dots, positions in a list in brackets."""
+    parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "[key]"]
+    return "".join(parts).removeprefix(".")
 
 
 def _allowed_keys(location: tuple[str, ...], models: Mapping[int, type[BaseModel]]) -> str:

@@ -31,7 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pipelines.configuration.errors import ConfigError
 from pipelines.configuration.options import SyncOptions, option_fields
 from pipelines.configuration.problems import refuse_secrets, validation_error
-from pipelines.settings import DEFAULT_CONFIG_DIR, DEFAULT_PROFILE, PER_RUN_OPTIONS
+from pipelines.settings import (
+    DEFAULT_CONFIG_DIR,
+    DEFAULT_FLEET_FILE,
+    DEFAULT_PROFILE,
+    PER_RUN_OPTIONS,
+)
 
 # Options whose YAML key is shorter than the field's name.
 YAML_KEYS = {"dataset_name": "dataset"}
@@ -76,16 +81,19 @@ class LoadedProfile:
 
 
 def config_files(location: Path) -> list[Path]:
-    """The YAML files at ``location``: the file itself, or every ``*.yaml`` of a folder."""
+    """The YAML files at ``location``: the file itself, or every ``*.yaml`` of a folder but
+    the fleet file (``fleet.yaml``, `pipelines.fleet.fleet_file`), which holds no profiles."""
     if location.is_dir():
-        return sorted([*location.glob("*.yaml"), *location.glob("*.yml")])
+        found = [*location.glob("*.yaml"), *location.glob("*.yml")]
+        return sorted(path for path in found if path.stem != DEFAULT_FLEET_FILE.stem)
     if location.is_file():
         return [location]
     raise ConfigError(f"{location}: no such configuration file or folder")
 
 
-def read_yaml(path: Path) -> Mapping[str, Any]:
-    """The parsed top-level mapping of one file; an empty file is an empty mapping."""
+def read_yaml(path: Path, top_key: str = "profiles") -> Mapping[str, Any]:
+    """The parsed top-level mapping of one file; an empty file is an empty mapping.
+    ``top_key`` is the key the message of a file that is no mapping asks for."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -95,7 +103,7 @@ def read_yaml(path: Path) -> Mapping[str, Any]:
     if document is None:
         return {}
     if not isinstance(document, Mapping):
-        raise ConfigError(f"{path}: the top level must be a mapping with a `profiles` key")
+        raise ConfigError(f"{path}: the top level must be a mapping with the key `{top_key}`")
     return document
 
 

@@ -57,6 +57,15 @@ def print_demo(
 
 
 
+def print_fleet_outcome(outcome: Mapping[str, Any], json_output: bool) -> None:
+    """One organization's outcome: a JSON line (``status`` first), or a titled summary."""
+    if json_output:
+        document = {key: value for key, value in outcome.items() if key != "status"}
+        print_document(document, status=str(outcome["status"]))
+        return
+    stdout_console().print(render_mapping(f"organization {outcome['organization']}", outcome))
+
+
 def print_error(
     code: ExitCode, message: str, cause: BaseException, json_output: bool
 ) -> None:

@@ -56,7 +56,7 @@ class ApiGateway:
             operation = route.operation if route else UNKNOWN_OPERATION
             reply = await self._reply(request, route, path_params)
             status = reply.status
-            reply.headers.append(("s-request-id", uuid.uuid4().hex[:26].upper()))
+            reply.headers.append(("s-request-id", new_request_id()))
         finally:
             # Counted before sending: a client that has its answer sees it counted.
             counters.finished(operation, status)
@@ -75,9 +75,7 @@ class ApiGateway:
     ) -> Reply:
         state = self._state
         if not self._authorized(request):
-            return Reply.error(
-                ApiError(403, "FORBIDDEN", "the API token is missing, wrong or disabled")
-            )
+            return Reply.error(forbidden())
         operation = route.operation if route else UNKNOWN_OPERATION
         admission = state.budget.admit(operation)
         if admission.throttled_status is not None:
@@ -202,9 +200,19 @@ def _wire(fault: str | None) -> str | None:
     return fault if fault in WIRE_FAULTS else None
 
 
+def forbidden() -> ApiError:
+    """Spruce's answer to a request whose token is missing, wrong or disabled."""
+    return ApiError(403, "FORBIDDEN", "the API token is missing, wrong or disabled")
+
+
+def new_request_id() -> str:
+    """A fresh ``s-request-id``, sent on every API answer."""
+    return uuid.uuid4().hex[:26].upper()
+
+
 async def _pause(seconds: float) -> None:
     if seconds > 0:
         await asyncio.sleep(seconds)
 
 
-__all__ = ["ApiGateway"]
+__all__ = ["ApiGateway", "forbidden", "new_request_id"]

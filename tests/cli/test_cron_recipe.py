@@ -46,6 +46,7 @@ RUNS = 2
 def crontab_command() -> str:
     """The command part of the README's crontab line (its five time fields dropped)."""
     scheduling = README.read_text(encoding="utf-8").split("\n## Scheduling\n", 1)[1]
+    scheduling = scheduling.split("\n## ", 1)[0]  # the section alone
     lines = re.findall(r"^\s*(\S+ \S+ \S+ \S+ \S+) (cd .+)$", scheduling, re.MULTILINE)
     assert len(lines) == 1, f"expected one crontab line in Scheduling, found {lines}"
     return str(lines[0][1])

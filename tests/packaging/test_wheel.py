@@ -212,3 +212,28 @@ def test_without_dbt_the_transform_says_which_extra_to_install(
     result = installed_without_dbt.run("spruce-sync", "transform", "--json", cwd=tmp_path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "pip install '.[dbt]'" in json.loads(result.stdout)["error"]
+
+
+@pytest.fixture(scope="module")
+def installed_with_dagster(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """``pip install '.[dagster]'``: the README's path to the fleet."""
+    return install(wheel, f"{wheel}[dagster]", tmp_path_factory.mktemp("with-dagster"))
+
+
+def test_the_installed_fleet_demo_loads_each_organization_equal_to_its_ground_truth(
+    installed_with_dagster: Installed, tmp_path: Path,
+) -> None:
+    result = installed_with_dagster.run("spruce-sync", "fleet", "demo", "--organizations", "2",
+                                        "--json", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["status"], line["ground_truth"]) for line in lines] == [
+        ("succeeded", {"equal": True})] * 2
+
+
+def test_without_dagster_the_fleet_says_which_extra_to_install(
+    installed_without_dbt: Installed, tmp_path: Path,
+) -> None:
+    result = installed_without_dbt.run("spruce-sync", "fleet", "run", "--json", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pip install '.[dagster]'" in json.loads(result.stdout)["error"]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pipelines.configuration.options import SyncOptions
+from pipelines.fleet.ground_truth import TRUTH_KEYS
 from pipelines.runner.run import run_sync
 from pipelines.runner.summary import RunSummary
 from simulator import RateLimitSettings, Simulator
@@ -23,20 +24,9 @@ from tests.fixtures.simulator import TEST_TOKEN, SimulatorFactory
 from tests.source.conftest import ids
 from tests.source.warehouse_reader import WarehouseReader
 
-# Table -> its key in the warehouse and in the ground truth.
-KEYS = {
-    "conversations": ("id", "id"),
-    "conversation_items": ("id", "id"),
-    "contact_tags": ("id", "id"),
-    "contact_fields": ("id", "id"),
-    "conversation_tags": ("id", "id"),
-    "organization": ("id", "id"),
-    "organization_members": ("id", "id"),
-    "phone_lines": ("id", "id"),
-    "internal_endpoints": ("endpoint__id", "endpoint"),
-    "saved_messages": ("id", "id"),
-    "scheduled_messages": ("id", "id"),
-}
+# Table -> its key in the warehouse and in the ground truth (contacts: checked apart, the
+# deleted ones kept and marked).
+KEYS = {table: keys for table, keys in TRUTH_KEYS.items() if table != "contacts"}
 REFERENCE_OPERATIONS = (
     "ContactTags", "ContactFields", "ConversationTags", "Organization", "OrganizationMembers",
     "PhoneLines", "InternalEndpoints", "ListSavedMessages", "ListScheduledMessages",

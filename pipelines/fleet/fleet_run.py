@@ -1,0 +1,70 @@
+"""``spruce-sync fleet run``: the fleet materialized in-process, for cron users (no daemon).
+
+Each organization is one ``materialize()`` of its partition, with an ephemeral Dagster
+instance, in a process of its own: dlt's configuration, the umask that keeps PHI files
+owner-only and DuckDB's one writer per file are all process-wide, and one organization's
+crash must not take another's run with it. ``fleet.concurrency`` processes at a time.
+A spent daily budget is not waited for here: it fails with its ``resume_at`` (exit 5) and
+the next cron run picks it up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipelines.configuration.errors import ConfigError
+from pipelines.fleet.fleet_file import Fleet, load_fleet, missing_tokens, token_variable
+from pipelines.fleet.run_outcome import OrganizationOutcome, outcome_of
+
+# Dagster's console logger at WARNING: a cron user reads one line per organization, not
+# Dagster's events (a failure's message is in that line).
+QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def refuse_missing_tokens(fleet: Fleet) -> None:
+    """One configuration error naming every organization without a token, before any runs:
+    a fleet half-run because of a typo in a secrets file is worse than none."""
+    missing = missing_tokens(fleet)
+    if missing:
+        sections = ", ".join(f"[sources.spruce.organizations.{slug}]" for slug in missing)
+        variables = ", ".join(token_variable(slug) for slug in missing)
+        raise ConfigError(
+            f"{fleet.path}: no API token for {', '.join(missing)}: put each in .dlt/secrets.toml "
+            f"as api_token under {sections}, or set {variables} "
+            "(see .dlt/secrets.toml.example)"
+        )
+
+
+def run_fleet(
+    fleet: Fleet, config_dir: Path | None, base_url: str | None
+) -> list[OrganizationOutcome]:
+    """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order."""
+    slugs = [organization.slug for organization in fleet.organizations]
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+    with ProcessPoolExecutor(fleet.concurrency, mp_context=context) as pool:
+        futures = [pool.submit(materialize_organization, fleet.path, config_dir, slug, base_url)
+                   for slug in slugs]  # fmt: skip
+        return [future.result() for future in futures]
+
+
+def materialize_organization(
+    fleet_path: Path, config_dir: Path | None, slug: str, base_url: str | None
+) -> OrganizationOutcome:
+    """One organization's partition materialized in this process (a pool's worker)."""
+    import time
+
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.fleet.code_location import RESOURCE_KEY, fleet_assets
+    from pipelines.fleet.organization_run import FleetRunSettings
+
+    started = time.monotonic()
+    fleet = load_fleet(fleet_path, config_dir)
+    settings = FleetRunSettings(base_url=base_url, wait_for_budget=False)
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize(fleet_assets(fleet), partition_key=slug, instance=instance,
+                             resources={RESOURCE_KEY: settings}, raise_on_error=False,
+                             run_config=QUIET_RUN)  # fmt: skip
+    return outcome_of(slug, result, time.monotonic() - started)
