@@ -136,3 +136,7 @@ DEMO_FLEET_CONCURRENCY = 2
 # serialises their rebuilds.
 FLEET_VIEWS_SCHEMA = "spruce_fleet"
 FLEET_VIEWS_LOCK = "spruce_fleet_views"
+# The analysts' models of each organization: spruce_analytics/<model>, one group.
+FLEET_MODELS_PREFIX = "spruce_analytics"
+# ... built into the organization's dataset name and this (one schema each in PostgreSQL).
+FLEET_ANALYTICS_SUFFIX = "_analytics"

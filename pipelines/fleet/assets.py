@@ -26,6 +26,7 @@ from dagster_dlt import DagsterDltTranslator
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from pipelines.fleet.fleet_file import Fleet
+from pipelines.fleet.model_assets import build_models
 from pipelines.fleet.organization_run import FleetRunSettings, sync_organization
 from pipelines.fleet.results import materializations
 from pipelines.settings import (
@@ -95,3 +96,18 @@ def spruce_tables(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
         yield from materializations(summary, [spec.key for spec in specs])
 
     return spruce_organization_sync
+
+
+def spruce_models(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
+    """The multi-asset that builds one organization's dbt models after its tables."""
+
+    @multi_asset(
+        name="spruce_analytics_build",
+        specs=specs,
+        partitions_def=organization_partitions(fleet),
+        can_subset=False,
+    )
+    def spruce_analytics_build(context: AssetExecutionContext) -> Iterator[MaterializeResult[None]]:
+        yield from build_models(fleet.organization(context.partition_key))
+
+    return spruce_analytics_build

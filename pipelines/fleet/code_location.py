@@ -22,8 +22,9 @@ from dagster import (
 )
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-from pipelines.fleet.assets import spruce_tables, table_specs
+from pipelines.fleet.assets import spruce_models, spruce_tables, table_specs
 from pipelines.fleet.fleet_file import Fleet
+from pipelines.fleet.model_assets import dbt_installed, model_specs
 from pipelines.fleet.organization_run import FleetRunSettings
 from pipelines.settings import FLEET_JOB_NAME
 
@@ -32,24 +33,27 @@ RESOURCE_KEY = "fleet_run"
 
 def fleet_definitions(fleet: Fleet, settings: FleetRunSettings | None = None) -> Definitions:
     """The assets, the job, the schedule and the resource of ``fleet``."""
-    tables = spruce_tables(fleet, table_specs())
-    job = fleet_job(tables)
+    assets = fleet_assets(fleet, with_models=dbt_installed())
+    job = fleet_job(assets)
     return Definitions(
-        assets=[tables],
+        assets=assets,
         jobs=[job],
         schedules=[fleet_schedule(fleet, job)],
         resources={RESOURCE_KEY: settings or FleetRunSettings()},
     )
 
 
-def fleet_assets(fleet: Fleet) -> list[AssetsDefinition]:
-    """The fleet's assets alone, for ``materialize()``: the tables of one partition."""
-    return [spruce_tables(fleet, table_specs())]
+def fleet_assets(fleet: Fleet, with_models: bool = False) -> list[AssetsDefinition]:
+    """The tables of each organization, and its dbt models downstream of them when asked
+    (``fleet run`` syncs only, as ``spruce-sync run`` does; the code location builds the
+    models where dbt is installed)."""
+    tables = [spruce_tables(fleet, table_specs())]
+    return tables + [spruce_models(fleet, model_specs())] if with_models else tables
 
 
-def fleet_job(tables: AssetsDefinition) -> UnresolvedAssetJobDefinition:
-    """The job a schedule or ``fleet run`` launches, one run per organization."""
-    return define_asset_job(FLEET_JOB_NAME, selection=[tables], partitions_def=tables.partitions_def)
+def fleet_job(assets: list[AssetsDefinition]) -> UnresolvedAssetJobDefinition:
+    """The job the schedule launches, one run per organization: every asset of it."""
+    return define_asset_job(FLEET_JOB_NAME, selection=assets, partitions_def=assets[0].partitions_def)
 
 
 def fleet_schedule(fleet: Fleet, job: UnresolvedAssetJobDefinition) -> ScheduleDefinition:

@@ -42,10 +42,12 @@ class RunningFleet:
     base_url: str
     instance: DagsterInstance
 
-    def materialize(self, slug: str, wait_for_budget: bool = True) -> ExecuteInProcessResult:
-        """One organization's partition, as the code location's asset runs it."""
+    def materialize(
+        self, slug: str, wait_for_budget: bool = True, with_models: bool = False
+    ) -> ExecuteInProcessResult:
+        """One organization's partition, as the code location's assets run it."""
         settings = FleetRunSettings(base_url=self.base_url, wait_for_budget=wait_for_budget)
-        return materialize(fleet_assets(self.fleet), partition_key=slug, instance=self.instance,
+        return materialize(fleet_assets(self.fleet, with_models), partition_key=slug, instance=self.instance,
                            resources={RESOURCE_KEY: settings}, raise_on_error=False,
                            run_config=QUIET_RUN)  # fmt: skip
 
