@@ -44,6 +44,8 @@ class ScenarioReport:
     runs: list[RunResult] = field(default_factory=list)
     figures: list[FigureRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What a scenario measured beyond its runs (the fleet's: one entry per organization).
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class ScenarioReport:
             "runs": [run.to_dict() for run in self.runs],
             "figures": [asdict(row) for row in self.figures],
             "notes": self.notes,
+            "details": self.details,
         }
 
 

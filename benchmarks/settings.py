@@ -123,3 +123,22 @@ FRESHNESS_TIMEOUT_SECONDS = 120.0
 # The polling schedule the issue compares with: a change waits for the next sync, uniformly
 # 0 to 15 minutes, then for that sync to finish.
 POLLING_INTERVAL_SECONDS = 15 * 60
+
+# Scenario 11 (issue 15): a fleet of organizations synced by `spruce-sync fleet run`, each
+# its own simulated organization (its own data, token and rate budget) behind one
+# simulator. Tiny organizations (31 requests a full sync) so that 50 fit in minutes; each
+# gets a (limit, window seconds) of this cycle in turn, short windows with limits low
+# enough that every organization is paced by its budget (its bound, requests x window /
+# limit, is 10-19 s; the fleet's sum of bounds over the concurrency ~90 s). Each
+# organization's profile names its window (`rate_window`, as the other scenarios tell ours
+# theirs) and keeps no reserve (the budget is all the run's).
+FLEET_ORGANIZATIONS = 50
+FLEET_CONCURRENCY = 8
+FLEET_SCALE = "tiny"
+FLEET_RATE_LIMITS: tuple[tuple[int, int], ...] = ((8, 5), (10, 5), (12, 4), (16, 6))
+# The quick run: a few organizations, two at a time, the same budgets (~30 s in all).
+QUICK_FLEET_ORGANIZATIONS = 3
+QUICK_FLEET_CONCURRENCY = 2
+# How often the fleet's process tree (the command and its pool's workers) is sampled for
+# its peak memory.
+FLEET_MEMORY_SAMPLE_SECONDS = 0.1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -33,7 +33,7 @@ class SimulatorCommandError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Command(Generic[AnswerT]):
+class ChildCommand(Generic[AnswerT]):
     """What the child runs on its simulator; the pipe carries only the name."""
 
     name: str
@@ -52,23 +52,26 @@ def _snapshot(simulator: Simulator) -> ListingSnapshot:
     return snapshot_from_ground_truth(simulator.ground_truth())
 
 
-_COUNTERS = _Command("counters", _counters)
-_ADVANCE = _Command("advance", _advance)
-_SNAPSHOT = _Command("snapshot", _snapshot)
-_COMMANDS: dict[str, Callable[..., object]] = {
-    command.name: command.run for command in (_COUNTERS, _ADVANCE, _SNAPSHOT)
-}
+_COUNTERS = ChildCommand("counters", _counters)
+_ADVANCE = ChildCommand("advance", _advance)
+_SNAPSHOT = ChildCommand("snapshot", _snapshot)
+_COMMANDS = (_COUNTERS, _ADVANCE, _SNAPSHOT)
 
 
-def _serve(settings: SimulatorSettings, connection: Connection) -> None:
-    """The child: serve until the parent says stop or goes away."""
-    simulator = Simulator(settings)
-    with simulator.running() as base_url:
+def _serve(
+    build: Callable[[Any], Any], settings: object,
+    commands: Mapping[str, Callable[..., object]], connection: Connection,
+) -> None:  # fmt: skip
+    """The child: serve ``build(settings)`` until the parent says stop or goes away."""
+    served = build(settings)
+    with served.running() as base_url:
         connection.send(base_url)
-        _answer_commands(simulator, connection)
+        _answer_commands(served, commands, connection)
 
 
-def _answer_commands(simulator: Simulator, connection: Connection) -> None:
+def _answer_commands(
+    served: object, commands: Mapping[str, Callable[..., object]], connection: Connection
+) -> None:
     while True:
         try:
             command, arguments = connection.recv()
@@ -77,7 +80,7 @@ def _answer_commands(simulator: Simulator, connection: Connection) -> None:
         if command == _STOP:
             return
         try:
-            connection.send((True, _COMMANDS[command](simulator, *arguments)))
+            connection.send((True, commands[command](served, *arguments)))
         except Exception as error:
             # Any error of a command is the parent's to raise; its traceback stays here, on
             # the stderr both processes share, since the parent gets only this line.
@@ -85,15 +88,21 @@ def _answer_commands(simulator: Simulator, connection: Connection) -> None:
             connection.send((False, f"{command}: {type(error).__name__}: {error}"))
 
 
-class SimulatorProcess:
-    """A running simulator in a child process; use as a context manager."""
+class ChildServer:
+    """A simulator (``build(settings)``) served by a ``spawn`` child, answering
+    ``commands`` over a pipe; use as a context manager. ``described`` names it in errors."""
 
-    def __init__(self, settings: SimulatorSettings) -> None:
-        self.settings = settings
+    def __init__(
+        self, build: Callable[[Any], Any], settings: object,
+        commands: Sequence[ChildCommand[Any]], described: str,
+    ) -> None:  # fmt: skip
         self.base_url = ""
+        self._described = described
         context = multiprocessing.get_context("spawn")
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(settings, child_end), daemon=True)
+        table = {command.name: command.run for command in commands}
+        self._process = context.Process(
+            target=_serve, args=(build, settings, table, child_end), daemon=True)
 
     def __enter__(self) -> Self:
         self._process.start()
@@ -104,9 +113,8 @@ class SimulatorProcess:
         except EOFError:
             self._stop()
             raise SimulatorCommandError(
-                f"the simulator (scale {self.settings.scale!r}) did not start within"
-                f" {_START_TIMEOUT_SECONDS:.0f} s (exit code {self._process.exitcode});"
-                " its error is above"
+                f"{self._described} did not start within {_START_TIMEOUT_SECONDS:.0f} s"
+                f" (exit code {self._process.exitcode}); its error is above"
             ) from None
         return self
 
@@ -118,23 +126,11 @@ class SimulatorProcess:
     ) -> None:
         self._stop()
 
-    def counters(self) -> Counters:
-        """The simulator's request counters (``Simulator.counters``)."""
-        return self._call(_COUNTERS)
-
-    def advance(self, change: dict[str, Any]) -> dict[str, Any]:
-        """Change the data (``Simulator.advance``); returns its summary."""
-        return self._call(_ADVANCE, change)
-
-    def listing_snapshot(self) -> ListingSnapshot:
-        """What the request floors of the current data are computed from."""
-        return self._call(_SNAPSHOT)
-
-    def _call(self, command: _Command[AnswerT], *arguments: object) -> AnswerT:
+    def _call(self, command: ChildCommand[AnswerT], *arguments: object) -> AnswerT:
         """``command``'s answer from the child; SimulatorCommandError for its error."""
         self._connection.send((command.name, arguments))
         if not self._connection.poll(_COMMAND_TIMEOUT_SECONDS):
-            raise SimulatorCommandError(f"the simulator did not answer {command.name!r}")
+            raise SimulatorCommandError(f"{self._described} did not answer {command.name!r}")
         ok, value = self._connection.recv()
         if not ok:
             raise SimulatorCommandError(value)
@@ -151,3 +147,24 @@ class SimulatorProcess:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(_STOP_TIMEOUT_SECONDS)
+
+
+class SimulatorProcess(ChildServer):
+    """A running simulator in a child process; use as a context manager."""
+
+    def __init__(self, settings: SimulatorSettings) -> None:
+        super().__init__(Simulator, settings, _COMMANDS,
+                         f"the simulator (scale {settings.scale!r})")  # fmt: skip
+        self.settings = settings
+
+    def counters(self) -> Counters:
+        """The simulator's request counters (``Simulator.counters``)."""
+        return self._call(_COUNTERS)
+
+    def advance(self, change: dict[str, Any]) -> dict[str, Any]:
+        """Change the data (``Simulator.advance``); returns its summary."""
+        return self._call(_ADVANCE, change)
+
+    def listing_snapshot(self) -> ListingSnapshot:
+        """What the request floors of the current data are computed from."""
+        return self._call(_SNAPSHOT)

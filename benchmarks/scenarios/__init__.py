@@ -1,4 +1,4 @@
-"""The scenarios of issues 6 and 14, one module each; ``ALL`` lists them in the report's order.
+"""The scenarios of issues 6, 14, 15 and 16, one module each; ``ALL`` lists them in the report's order.
 
 To add a scenario: a module here with a frozen dataclass that has ``name`` (what
 ``scripts/bench.py --only`` takes), ``title`` (the table's first column) and
@@ -11,6 +11,7 @@ from __future__ import annotations
 from benchmarks.scenarios.base import Scenario
 from benchmarks.scenarios.consecutive import ConsecutiveSyncs
 from benchmarks.scenarios.cpu import CpuBoundSync
+from benchmarks.scenarios.fleet import FleetSync
 from benchmarks.scenarios.incremental import IncrementalSyncs
 from benchmarks.scenarios.latency import LatencyBoundSync
 from benchmarks.scenarios.postgres_load import PostgresLoad
@@ -29,5 +30,6 @@ ALL: tuple[Scenario, ...] = (
     ShortWindowSync(),
     PostgresLoad(),
     WebhookReceiver(),
+    FleetSync(),
 )
 SCENARIO_NAMES: tuple[str, ...] = tuple(scenario.name for scenario in ALL)

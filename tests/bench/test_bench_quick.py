@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.harness import REPO_ROOT
 from benchmarks.scenarios import SCENARIO_NAMES
-from benchmarks.settings import QUICK_CONSECUTIVE_SYNCS
+from benchmarks.settings import QUICK_CONSECUTIVE_SYNCS, QUICK_FLEET_ORGANIZATIONS
 
 # A tiny run of every scenario still takes minutes.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -69,3 +69,15 @@ def test_the_latency_scenario_runs_both_baselines_and_the_syncs_scenario_all_its
     syncs = scenarios["consecutive_syncs"]["runs"]
     assert [run["pipeline"] for run in syncs] == ["ours"] * QUICK_CONSECUTIVE_SYNCS
     assert all(run["timeout_retries"] is not None for run in syncs)
+
+
+def test_the_fleet_syncs_every_organization_into_exactly_its_own_ground_truth(
+    quick_bench: QuickBench,
+) -> None:
+    scenarios = {scenario["name"]: scenario for scenario in quick_bench.document["scenarios"]}
+    organizations = scenarios["fleet"]["details"]["organizations"]
+    assert len(organizations) == QUICK_FLEET_ORGANIZATIONS
+    for organization in organizations:
+        assert organization["status"] == "succeeded", organization
+        assert organization["truth_differences"] == 0, organization
+        assert organization["request_ratio"] is not None
