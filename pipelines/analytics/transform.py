@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,6 +23,7 @@ import dlt
 from pipelines.analytics.dictionary import describe_columns
 from pipelines.analytics.questions import MODEL_QUESTIONS, AnalystAnswer, answer_questions
 from pipelines.configuration.errors import ConfigError
+from pipelines.environment import environment_set
 from pipelines.settings import ANALYTICS_SCHEMA, TRANSFORM_PACKAGE
 
 log = logging.getLogger(__name__)
@@ -84,7 +83,7 @@ def run_transform(
     environment = dbt_environment(pipeline, analytics_schema)
     work_dir = Path(pipeline.working_dir) / "dbt"
     selection = ["--select", select] if select else []
-    with dbt_project() as project, _environment({**_QUIET_ENVIRONMENT, **environment}):
+    with dbt_project() as project, environment_set({**_QUIET_ENVIRONMENT, **environment}):
         result = _invoke([command, *dbt_paths(project, work_dir), *selection])
     outcome = TransformResult(command, _outcomes(result), analytics_schema)
     if outcome.failures or not result.success:
@@ -149,21 +148,6 @@ def _postgres_environment(credentials: Any) -> dict[str, str]:
         # dbt scrubs DBT_ENV_SECRET_* values from everything it logs.
         "DBT_ENV_SECRET_SPRUCE_PG_PASSWORD": str(credentials.password or ""),
     }
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set variables for the dbt run only, then restore what was there."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def require_dbt() -> None:

@@ -100,6 +100,7 @@ def spruce_tables(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
 
 def spruce_models(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
     """The multi-asset that builds one organization's dbt models after its tables."""
+    marts = {spec.key.path[-1] for spec in specs}
 
     @multi_asset(
         name="spruce_analytics_build",
@@ -108,6 +109,6 @@ def spruce_models(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
         can_subset=False,
     )
     def spruce_analytics_build(context: AssetExecutionContext) -> Iterator[MaterializeResult[None]]:
-        yield from build_models(fleet.organization(context.partition_key))
+        yield from build_models(fleet.organization(context.partition_key), marts)
 
     return spruce_analytics_build

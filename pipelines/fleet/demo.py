@@ -9,13 +9,13 @@ partition; then each organization's tables are compared with its own ground trut
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import yaml
 
+from pipelines.environment import environment_set
 from pipelines.fleet.fleet_file import Fleet, load_fleet, token_variable
 from pipelines.fleet.fleet_run import run_fleet
 from pipelines.fleet.ground_truth import truth_differences
@@ -51,21 +51,10 @@ def write_demo_files(folder: Path, slugs: tuple[str, ...]) -> tuple[Path, Path]:
     return fleet_file, config
 
 
-@contextmanager
-def organization_tokens(tokens: Mapping[str, str]) -> Iterator[None]:
+def organization_tokens(tokens: Mapping[str, str]) -> AbstractContextManager[None]:
     """Each organization's token in its documented environment variable for the block
-    (the fleet's worker processes inherit them); the previous values after."""
-    variables = {token_variable(slug): token for slug, token in tokens.items()}
-    previous = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    (the fleet's worker processes inherit them)."""
+    return environment_set({token_variable(slug): token for slug, token in tokens.items()})
 
 
 def checked(

@@ -62,8 +62,10 @@ def upstream(model: str, sql: Mapping[str, str], marts: list[str]) -> set[AssetK
     return keys
 
 
-def build_models(organization: FleetOrganization) -> Iterator[MaterializeResult[None]]:
-    """``dbt build`` of the organization's models; a result per mart built. A failed model
+def build_models(
+    organization: FleetOrganization, marts: set[str]
+) -> Iterator[MaterializeResult[None]]:
+    """``dbt build`` of the organization's models; a result per mart of ``marts`` built. A failed model
     or test, or dbt missing, fails the partition (not retried: the data or the install
     must change first)."""
     from pipelines.analytics.transform import TransformError
@@ -73,7 +75,6 @@ def build_models(organization: FleetOrganization) -> Iterator[MaterializeResult[
         result = _build(organization)
     except (TransformError, ConfigError) as error:
         raise Failure(str(error), allow_retries=False) from None
-    marts = {spec.key.path[-1] for spec in model_specs()}
     tests = MetadataValue.int(result.count("test"))
     # in dbt's order of execution: Dagster wants a multi-asset's results in topological order
     for outcome in result.outcomes:
