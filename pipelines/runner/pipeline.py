@@ -19,6 +19,7 @@ from pipelines.runner import warehouse
 from pipelines.runner.destinations import Target, pipelines_dir
 from pipelines.runner.errors import DestinationUnreachable, first_line
 from pipelines.runner.failures import causes, unwrap
+from pipelines.runner.interruptions import stop_at_safe_points
 from pipelines.runner.postgres_copy import mark_row_csv_files
 from pipelines.settings import STALE_FILE_FORMAT
 
@@ -54,7 +55,7 @@ def run_pipeline(
     if refresh:
         options["refresh"] = "drop_resources"
     try:
-        with load_workers(target.load_workers):
+        with load_workers(target.load_workers), stop_at_safe_points():
             return pipeline.run(source, **options)
     except PipelineStepFailed as failed:
         forget_trace(pipeline)
@@ -80,7 +81,7 @@ def finish_pending_package(pipeline: dlt.Pipeline, target: Target) -> list[str]:
     if not pipeline.has_pending_data:
         return []
     try:
-        with load_workers(target.load_workers):
+        with load_workers(target.load_workers), stop_at_safe_points():
             pipeline.normalize()  # the format of this rare recovery: dlt's default
             return list(pipeline.load().loads_ids)
     except PipelineStepFailed as failed:

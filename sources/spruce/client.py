@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import ssl
-import time
 from collections.abc import Iterator, Mapping
 from functools import partial
 from ipaddress import ip_address
@@ -49,6 +48,7 @@ from sources.spruce.retries import (
 from sources.spruce.sessions import Sessions
 from sources.spruce.stats import RunStats
 from sources.spruce.throttle import RateBudget, Sleep
+from sources.spruce.waiting import interruptible_sleep
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class SpruceClient:
         stats: RunStats,
         max_connections: int = settings.DEFAULT_CONCURRENCY,
         retry: RetryPolicy = DEFAULT_RETRY_POLICY,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep = interruptible_sleep,
         transport: httpx.BaseTransport | None = None,
         read_timeout_s: float = settings.READ_TIMEOUT_S,
         keepalive_expiry_s: float = settings.KEEPALIVE_EXPIRY_S,

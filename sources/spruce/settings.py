@@ -48,6 +48,9 @@ RETRY_INITIAL_WAIT_S = 0.5
 RETRY_MAX_WAIT_S = 30.0
 RETRY_TOTAL_S = 300.0
 RETRY_JITTER_S = 0.5
+# A wait for the rate budget or a retry can last a minute; it looks for a SIGTERM or Ctrl-C
+# this often, so an interrupted run stops within a quarter of a second of it.
+SIGNAL_POLL_S = 0.25
 # A listing whose pagination token is rejected (expired) restarts from its first page at
 # most this often; a token that keeps expiring means pages come too slowly to finish.
 LISTING_RESTARTS = 3

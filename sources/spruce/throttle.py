@@ -49,6 +49,7 @@ from datetime import datetime, timedelta, timezone
 
 from sources.spruce import settings
 from sources.spruce.exceptions import RateBudgetExhausted
+from sources.spruce.waiting import interruptible_sleep
 from sources.spruce.window_budget import Mark, WindowBudget
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class RateBudget:
     window_seconds: float = settings.RATE_WINDOW_S
     daily_window_seconds: float = settings.DAILY_RATE_WINDOW_S
     clock: Clock = time.monotonic
-    sleep: Sleep = time.sleep
+    sleep: Sleep = interruptible_sleep
     wall_clock: Callable[[], datetime] = _utc_now
     minute: WindowBudget = field(init=False)
     daily: WindowBudget = field(init=False)

@@ -96,7 +96,10 @@ def test_row19_sigterm_or_ctrl_c_stops_at_a_safe_point(
     process.send(signum)
 
     assert process.wait() == ExitCode.INTERRUPTED, process.output()
-    assert (harness.stored_states(), harness.load_ids()) == before
+    # Safe points: before the load (nothing changed), or on a busy machine where the signal
+    # lands after dlt's last check of the load, right after that whole load.
+    after = (harness.stored_states(), harness.load_ids())
+    assert after == before or after[1][:-1] == before[1], process.output()
     assert "Traceback" not in process.output()
     harness.run()
     assert harness.differences() == []
