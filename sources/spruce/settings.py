@@ -105,7 +105,8 @@ RATE_TAIL_ROUND_TRIPS = 4
 RATE_SEARCH_FIRST_SHARE = 1 / 16
 RATE_SEARCH_PROBES = 5
 # An answer showing the window open past the planned length: plan by half as long again
-# (a probe sent at a guessed end that proves early costs one request, not a throttle).
+# (a probe sent at a guessed end that proves early costs one request, not a throttle: with
+# our share spent, the next probe waits for the length's upper bound instead).
 RATE_WINDOW_GROWTH = 1.5
 # The others' rate in a window is counted over at least a tenth of it, so that one early
 # request of a neighbour does not read as a flood.

@@ -288,7 +288,7 @@ class RateBudget:
         Nothing else can free budget: what is kept for the others since the freshest answer
         does not shrink while no answer comes.
         """
-        end = self.minute.end
+        end = self.minute.rolls_over_at()
         assert end is not None
         wait = max(end - now, self.minute.seconds * settings.RATE_WAIT_FLOOR_SHARE)
         return min(wait, settings.PROBE_POLL_S) if self.in_flight else wait

@@ -108,9 +108,24 @@ class WindowBudget:
         elapsed = max(informed_at - self.anchor, self.seconds * settings.RATE_SAMPLE_FLOOR_SHARE)
         return self.others_seen(in_flight) / elapsed
 
+    def rolls_over_at(self) -> float | None:
+        """When the estimate is forgotten and one probe may go out; None when not known.
+
+        While some of our share is left, at the planned `end`: a probe that proves early
+        only shows the window still open. Once it is spent, at the latest the window can
+        reset (by the length's upper bound once two refills bound it): a probe that proved
+        early would be throttled, and the planned length can be far too short (a lower
+        bound of the time a burst took, grown by half).
+        """
+        usable = self.usable()
+        upper = self.learnt.upper
+        if self.anchor is None or usable is None or usable > 0 or upper is None:
+            return self.end
+        return self.anchor + max(upper, self.seconds)
+
     def roll_over(self, now: float, in_flight: int) -> None:
         """Forget the estimate once the window must have reset, so one probe may go out."""
-        end = self.end
+        end = self.rolls_over_at()
         if end is not None and now >= end:
             self._close(in_flight)
             # the lowest is kept: an answer above it shows the reset, and when it came

@@ -23,9 +23,14 @@ def limiter(clock: FakeClock, reserve_share: float = 0.2, window: float = 10.0) 
     )
 
 
-def spend(budget: RateBudget, organization: FixedWindowOrganization, requests: int) -> None:
+def spend(
+    budget: RateBudget, organization: FixedWindowOrganization, requests: int,
+    round_trip: float = 0.0,
+) -> None:
+    """``requests`` one after another, each admitted ``round_trip`` after it left."""
     for _ in range(requests):
         budget.acquire()
+        organization.clock.now += round_trip
         budget.observe(organization.request())
 
 
