@@ -103,15 +103,20 @@ def apply_pending(
     batch_size: int = APPLY_BATCH_SIZE,
 ) -> ApplyReport:
     """Apply every pending event of ``organization`` under the run's lock (`PipelineBusy`
-    while a sync runs). No inbox file: nothing was received, nothing is created."""
+    while a sync runs). No inbox file: nothing was received, nothing is created. Nothing
+    pending: the pipeline, its lock and the warehouse are not opened (the receiver's loop
+    ticks every few seconds, mostly for nothing, and must not hold a DuckDB file a sync
+    is about to take)."""
     if not inbox_path.exists():
         return ApplyReport()
-    with opened_pipeline(options) as (pipeline, target):
-        inbox = Inbox.open(inbox_path)
-        try:
+    inbox = Inbox.open(inbox_path)
+    try:
+        if not inbox.pending(1, organization):
+            return ApplyReport()
+        with opened_pipeline(options) as (pipeline, target):
             return apply_inbox(pipeline, target, options, inbox, organization, batch_size)
-        finally:
-            inbox.close()
+    finally:
+        inbox.close()
 
 
 @contextmanager
