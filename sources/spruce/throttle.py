@@ -31,9 +31,8 @@ and that no request is throttled. The limiter therefore:
 - raises ``RateBudgetExhausted`` when the daily budget reaches the reserve, with the time
   it expects the budget to refill, instead of sleeping for hours.
 
-The clock and the sleep are injectable so that tests can drive the arithmetic instantly.
-A header that is missing on a response means "that dimension does not limit this
-request": it changes nothing in what the limiter knows.
+The clock and the sleep (by default one a SIGTERM cuts short) are injectable for tests.
+A missing header means "that dimension does not limit this request": nothing learnt.
 """
 
 from __future__ import annotations
