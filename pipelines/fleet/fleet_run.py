@@ -5,7 +5,8 @@ instance, in a process of its own: dlt's configuration, the umask that keeps PHI
 owner-only and DuckDB's one writer per file are all process-wide, and one organization's
 crash must not take another's run with it. ``fleet.concurrency`` processes at a time.
 A spent daily budget is not waited for here: it fails with its ``resume_at`` (exit 5) and
-the next cron run picks it up.
+the next cron run picks it up. Ctrl-C or SIGTERM stops the running organizations at a safe
+point and starts no more.
 """
 
 from __future__ import annotations
@@ -43,10 +44,24 @@ def run_fleet(
     """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order."""
     slugs = [organization.slug for organization in fleet.organizations]
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-    with ProcessPoolExecutor(fleet.concurrency, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context)
+    try:
         futures = [pool.submit(materialize_organization, fleet.path, config_dir, slug, base_url)
                    for slug in slugs]  # fmt: skip
         return [future.result() for future in futures]
+    except KeyboardInterrupt:
+        stop_workers()
+        raise
+    finally:
+        # The pool's own exit runs every queued organization first: a stop must not.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers() -> None:
+    """Pass a Ctrl-C or SIGTERM on to the organizations running: each stops at its sync's
+    next safe point (a scheduler signals the command, not its workers)."""
+    for worker in multiprocessing.active_children():
+        worker.terminate()
 
 
 def materialize_organization(
