@@ -11,11 +11,8 @@ commands that need them, so ``--help`` answers at once.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
-from typing import NoReturn
 
 import typer
 from typer.exceptions import TyperException
@@ -26,6 +23,7 @@ from pipelines.commands.inspect import check, status
 from pipelines.commands.sync import backfill, run
 from pipelines.commands.transform import transform
 from pipelines.commands.webhooks import webhooks_app
+from pipelines.runner.interruptions import interrupt_on_sigterm
 from simulator.cli import simulator_app
 
 # click's code for a usage error (a bad flag or value), which `ExitCode.CONFIG` shares.
@@ -55,11 +53,6 @@ def locate_project(start: Path) -> Path | None:
     return None
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-    # SIGTERM from a scheduler ends the run like Ctrl-C: nothing half-committed, exit 130.
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Console-script entry point: the exit code of the command, 2 for a usage error."""
     if "DLT_PROJECT_DIR" not in os.environ:
@@ -67,7 +60,8 @@ def main() -> None:
         if project is not None:
             # dlt reads .dlt/ of the working directory only; this finds it from a subfolder.
             os.environ["DLT_PROJECT_DIR"] = str(project)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM from a scheduler ends the run like Ctrl-C: nothing half-committed, exit 130.
+    interrupt_on_sigterm()
     sys.exit(_run_app(sys.argv[1:]))
 
 

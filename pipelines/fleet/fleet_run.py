@@ -18,6 +18,7 @@ from pathlib import Path
 from pipelines.configuration.errors import ConfigError
 from pipelines.fleet.fleet_file import Fleet, load_fleet, missing_tokens, token_variable
 from pipelines.fleet.run_outcome import OrganizationOutcome, outcome_of
+from pipelines.runner.interruptions import interrupt_on_sigterm
 
 # Dagster's console logger at WARNING: a cron user reads one line per organization, not
 # Dagster's events (a failure's message is in that line).
@@ -44,7 +45,8 @@ def run_fleet(
     """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order."""
     slugs = [organization.slug for organization in fleet.organizations]
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-    pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context)
+    pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context,
+                               initializer=interrupt_on_sigterm)  # fmt: skip
     try:
         futures = [pool.submit(materialize_organization, fleet.path, config_dir, slug, base_url)
                    for slug in slugs]  # fmt: skip
@@ -58,8 +60,9 @@ def run_fleet(
 
 
 def stop_workers() -> None:
-    """Pass a Ctrl-C or SIGTERM on to the organizations running: each stops at its sync's
-    next safe point (a scheduler signals the command, not its workers)."""
+    """Pass a Ctrl-C or SIGTERM on to the organizations running (a scheduler signals the
+    command, not its workers): each stops as `spruce-sync run` does, at its sync's next
+    safe point, and reports itself interrupted."""
     for worker in multiprocessing.active_children():
         worker.terminate()
 

@@ -65,9 +65,9 @@ def upstream(model: str, sql: Mapping[str, str], marts: list[str]) -> set[AssetK
 def build_models(
     organization: FleetOrganization, marts: set[str]
 ) -> Iterator[MaterializeResult[None]]:
-    """``dbt build`` of the organization's models; a result per mart of ``marts`` built. A failed model
-    or test, or dbt missing, fails the partition (not retried: the data or the install
-    must change first)."""
+    """``dbt build`` of the organization's models; a result per mart of ``marts`` built.
+    A failed model or test, or dbt missing, fails the partition (not retried: the data or
+    the install must change first)."""
     from pipelines.analytics.transform import TransformError
     from pipelines.configuration.errors import ConfigError
 
@@ -79,7 +79,8 @@ def build_models(
     # in dbt's order of execution: Dagster wants a multi-asset's results in topological order
     for outcome in result.outcomes:
         if outcome.kind == "model" and outcome.name in marts:
-            yield MaterializeResult(asset_key=model_key(outcome.name), metadata={"tests_passed": tests})
+            yield MaterializeResult(asset_key=model_key(outcome.name),
+                                    metadata={"tests_passed": tests})
 
 
 def _build(organization: FleetOrganization) -> TransformResult:
@@ -95,4 +96,5 @@ def _build(organization: FleetOrganization) -> TransformResult:
     with owner_only_files():
         pipeline = build_pipeline(options, build_target(options))
         pipeline.sync_destination()  # the schema as last loaded
-        return run_transform(pipeline, analytics_schema=f"{options.dataset_name}{FLEET_ANALYTICS_SUFFIX}")
+        analytics_schema = f"{options.dataset_name}{FLEET_ANALYTICS_SUFFIX}"
+        return run_transform(pipeline, analytics_schema=analytics_schema)

@@ -12,11 +12,12 @@ its commit, load between jobs, and a signal dlt did not act on is raised when th
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from dlt.common.runtime import signals
+from types import FrameType
+from typing import NoReturn
 
 
 @contextmanager
@@ -25,9 +26,22 @@ def stop_at_safe_points() -> Iterator[None]:
     (a `KeyboardInterrupt`, exit code 130) at its end if one came. A second signal of the
     same kind still stops at once. Only the main thread can own signal handlers: in any
     other thread (a Dagster worker) the block runs as it is."""
+    from dlt.common.runtime import signals  # here: the CLI imports this module, never dlt
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     with signals.intercepted_signals():
         yield
         signals.raise_if_signalled()
+
+
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM stop this process as Ctrl-C does (KeyboardInterrupt, exit code 130):
+    the CLI's process and each of the fleet's workers, where Python's default would end
+    the process on the spot, wherever it is."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt

@@ -34,7 +34,8 @@ def unconfigured(clock: FakeClock, reserve_share: float) -> RateBudget:
 # With round trips a burst takes time, and what it shows of the window's length (a lower
 # bound of a fraction of a second) must not plan a probe that finds the budget spent.
 @pytest.mark.parametrize("round_trip", [0.0, 0.002, 0.01])
-@pytest.mark.parametrize("into_window", [1.7, 3.0])  # the run starts in a window it did not see open
+# the run starts inside a window it did not see open
+@pytest.mark.parametrize("into_window", [1.7, 3.0])
 def test_the_window_is_learnt_whether_shorter_or_longer_than_documented(
     window: float, limit: int, reserve_share: float, neighbour_share: float, round_trip: float,
     into_window: float,
