@@ -49,10 +49,11 @@ def sync_organization(
     then refresh the fleet's union views (PostgreSQL)."""
     from pipelines.files import owner_only_files
     from pipelines.fleet.views import refresh_after_sync
+    from pipelines.runner.interruptions import stop_at_safe_points
     from pipelines.runner.run import run_sync
 
-    try:
-        with owner_only_files():  # the warehouse holds PHI
+    try:  # Dagster's own handler would raise a signal wherever it lands, even in a __del__
+        with stop_at_safe_points(), owner_only_files():  # the warehouse holds PHI
             token = organization_token(organization.slug)
             summary = run_sync(organization.options, api_token=token, base_url=settings.base_url)
             refresh_after_sync(fleet, organization)

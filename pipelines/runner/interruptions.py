@@ -1,13 +1,15 @@
-"""Where a SIGTERM or Ctrl-C stops a run while dlt is working: at one of dlt's safe points,
-and never later than the end of the step it arrived in.
+"""Where a SIGTERM or Ctrl-C stops a sync: at one of dlt's safe points, never at whatever
+line the process happens to be on, and never later than the end of the sync.
 
-dlt intercepts both signals during its normalize and load steps and checks for them only
-at points where stopping leaves nothing half-committed. But dlt 1.31 forgets a signal that
-arrives after its last check of a step (`intercepted_signals` clears it on the way out), and
-the run then went on to its next window and exited 0. So the runner intercepts for the
-whole of ``pipeline.run`` itself (dlt's own nested interception is then a no-op): extract
-stops at the next item, the source's waits stop within `SIGNAL_POLL_S`, normalize before
-its commit, load between jobs, and a signal dlt did not act on is raised when the step ends.
+A signal raised as an exception wherever it lands can be lost: one that lands in a
+finalizer (CI saw it in dlt's DuckDB credentials' ``__del__``) or a ``finally`` is printed
+and dropped, and the sync went on. And dlt 1.31 intercepts both signals only during its
+normalize and load steps, and forgets one that arrives after its last check of a step
+(``intercepted_signals`` clears it on the way out): the run went on to its next window
+and exited 0. So the runner intercepts for the whole sync itself (dlt's nested
+interceptions are then no-ops): extract stops at its next item, the source's waits within
+`SIGNAL_POLL_S`, normalize before its commit, load between jobs, and a signal nothing
+acted on is raised at the end of each ``pipeline.run`` and of the sync.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from pipelines.files import owner_only_files
 from pipelines.runner import warehouse
 from pipelines.runner.destinations import Target, location, pipelines_dir, run_target
 from pipelines.runner.discarded import DISCARDING_MODES, DiscardWatch
+from pipelines.runner.interruptions import stop_at_safe_points
 from pipelines.runner.lock import pipeline_lock
 from pipelines.runner.naming import named
 from pipelines.runner.pipeline import (
@@ -56,6 +57,7 @@ def run_sync(
     options = named(options)
     plan = SourcePlan.for_run(options, datetime.now(timezone.utc))
     with (
+        stop_at_safe_points(),
         pipeline_lock(pipelines_dir(options), pipeline_name_of(options)),
         owner_only_files(),
         run_target(options) as target,
