@@ -108,6 +108,9 @@ class SpruceClient:
                        _timeout(read_timeout_s), keepalive_expiry_s,
                        httpx.create_ssl_context())  # one for all sessions: it reads the CAs
         self._sessions = Sessions(max_connections, make)
+        # Once Spruce refuses the token, no other thread sends it again: each request
+        # would be refused too, and a revoked token should cost the API one request.
+        self._refused: SpruceAuthError | None = None
 
     @classmethod
     def for_plan(
@@ -166,6 +169,9 @@ class SpruceClient:
         before the limiter's ticket, so that waiting for it is not counted as round trip."""
         with self._sessions.lend() as session:
             waited = self.budget.acquire()
+            if self._refused is not None:
+                self.budget.release()
+                raise SpruceAuthError(*self._refused.args)
             self.stats.record_request(resource, waited)
             try:
                 response = session.get(path.lstrip("/"), params=params)
@@ -197,7 +203,8 @@ class SpruceClient:
                 f"GET {path} answered {status} (s-request-id {request_id})", retry_after
             )
         if status == 403:
-            return _auth_error(path, request_id)
+            self._refused = _auth_error(path, request_id)
+            return self._refused
         return _api_error(response, path, request_id, paged)
 
 
