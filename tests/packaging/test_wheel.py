@@ -231,6 +231,23 @@ def test_the_installed_fleet_demo_loads_each_organization_equal_to_its_ground_tr
         ("succeeded", {"equal": True})] * 2
 
 
+def test_the_installed_code_location_loads_one_partition_per_organization_of_the_file(
+    installed_with_dagster: Installed, tmp_path: Path,
+) -> None:
+    """The README's ``dagster ... -m pipelines.fleet.definitions`` from the installed wheel,
+    in a project folder holding only its fleet file (the default ``config/fleet.yaml``)."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "fleet.yaml").write_text(
+        "organizations:\n  - slug: clinic-north\n  - slug: clinic-south\n")
+    validated = installed_with_dagster.run(
+        "dagster", "definitions", "validate", "-m", "pipelines.fleet.definitions", cwd=tmp_path)
+    assert validated.returncode == 0, validated.stderr[-2000:]
+    listing = ("import pipelines.fleet.definitions as d; job = d.defs.resolve_job_def("
+               "'spruce_fleet_sync'); print(','.join(job.partitions_def.get_partition_keys()))")
+    keys = installed_with_dagster.run("python", "-c", listing, cwd=tmp_path)
+    assert keys.stdout.strip() == "clinic-north,clinic-south", keys.stderr[-2000:]
+
+
 def test_without_dagster_the_fleet_says_which_extra_to_install(
     installed_without_dbt: Installed, tmp_path: Path,
 ) -> None:
