@@ -19,7 +19,7 @@ from pipelines.environment import environment_set
 from pipelines.fleet.fleet_file import Fleet, load_fleet, token_variable
 from pipelines.fleet.fleet_run import run_fleet
 from pipelines.fleet.ground_truth import truth_differences
-from pipelines.fleet.run_outcome import FAILED, OrganizationOutcome
+from pipelines.fleet.run_outcome import FAILED, SUCCEEDED, OrganizationOutcome
 from pipelines.runner.failures import ExitCode
 from pipelines.settings import DEMO_FLEET_CONCURRENCY, DEMO_FLEET_SCALE
 
@@ -61,7 +61,7 @@ def checked(
     outcome: OrganizationOutcome, fleet: Fleet, truth: Mapping[str, list[dict[str, object]]]
 ) -> OrganizationOutcome:
     """``outcome`` with its tables compared to ``truth``; failed when any table differs."""
-    if outcome.status == FAILED:
+    if outcome.status != SUCCEEDED:
         return outcome
     options = fleet.organization(outcome.organization).options
     differences = truth_differences(Path(str(options.duckdb_path)), options.dataset_name, truth)

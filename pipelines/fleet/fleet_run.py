@@ -6,18 +6,23 @@ owner-only and DuckDB's one writer per file are all process-wide, and one organi
 crash must not take another's run with it. ``fleet.concurrency`` processes at a time.
 A spent daily budget is not waited for here: it fails with its ``resume_at`` (exit 5) and
 the next cron run picks it up. Ctrl-C or SIGTERM stops the running organizations at a safe
-point and starts no more.
+point and starts no more; every organization still gets its outcome.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from pipelines.configuration.errors import ConfigError
 from pipelines.fleet.fleet_file import Fleet, load_fleet, missing_tokens, token_variable
-from pipelines.fleet.run_outcome import OrganizationOutcome, outcome_of
+from pipelines.fleet.run_outcome import (
+    OrganizationOutcome,
+    interrupted,
+    not_started,
+    outcome_of,
+)
 from pipelines.runner.interruptions import interrupt_on_sigterm
 
 # Dagster's console logger at WARNING: a cron user reads one line per organization, not
@@ -42,21 +47,49 @@ def refuse_missing_tokens(fleet: Fleet) -> None:
 def run_fleet(
     fleet: Fleet, config_dir: Path | None, base_url: str | None
 ) -> list[OrganizationOutcome]:
-    """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order."""
-    slugs = [organization.slug for organization in fleet.organizations]
+    """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order.
+
+    Stopped (Ctrl-C, SIGTERM), it still answers for every organization: those that ended,
+    as they ended; those running, stopped at a safe point (exit code 130); those queued,
+    not started. A cron log keeps one line per organization either way."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
     pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context,
                                initializer=interrupt_on_sigterm)  # fmt: skip
+    futures: dict[str, Future[OrganizationOutcome]] = {}
     try:
-        futures = [pool.submit(materialize_organization, fleet.path, config_dir, slug, base_url)
-                   for slug in slugs]  # fmt: skip
-        return [future.result() for future in futures]
+        for organization in fleet.organizations:
+            wait_for_a_free_worker(list(futures.values()), fleet.concurrency)
+            futures[organization.slug] = pool.submit(
+                materialize_organization, fleet.path, config_dir, organization.slug, base_url)
+        return [future.result() for future in futures.values()]
     except KeyboardInterrupt:
         stop_workers()
-        raise
+        pool.shutdown(wait=True, cancel_futures=True)  # the running ones reach a safe point
+        return [stopped_outcome(organization.slug, futures.get(organization.slug))
+                for organization in fleet.organizations]  # fmt: skip
     finally:
         # The pool's own exit runs every queued organization first: a stop must not.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def wait_for_a_free_worker(futures: list[Future[OrganizationOutcome]], workers: int) -> None:
+    """Return once fewer than ``workers`` organizations are running.
+
+    An organization is handed to the pool only when a worker is free: the pool queues one
+    call ahead of its workers, and a call queued there would still start after a stop."""
+    running = [future for future in futures if not future.done()]
+    if len(running) >= workers:
+        wait(running, return_when=FIRST_COMPLETED)
+
+
+def stopped_outcome(slug: str, future: Future[OrganizationOutcome] | None) -> OrganizationOutcome:
+    """What a stopped fleet run says of ``slug``: its outcome if its worker reported one."""
+    if future is None or future.cancelled():
+        return not_started(slug)
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001  # a worker that ended before reporting: stopped too
+        return interrupted(slug)
 
 
 def stop_workers() -> None:

@@ -13,6 +13,7 @@ from pipelines.runner.failures import ExitCode
 
 SUCCEEDED = "succeeded"
 FAILED = "failed"
+NOT_STARTED = "not_started"  # the fleet run was stopped before this organization's turn
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,15 @@ def _failed(slug: str, failure: DagsterEvent | None, duration_s: float) -> Organ
         error=user.description, resume_at=str(resume_at) if resume_at else None,
         duration_s=round(duration_s, 2),
     )
+
+
+def not_started(slug: str) -> OrganizationOutcome:
+    """An organization a stopped fleet run never started: nothing of it ran."""
+    return OrganizationOutcome(slug, NOT_STARTED, int(ExitCode.INTERRUPTED),
+                               error="not started: the fleet run was stopped first")  # fmt: skip
+
+
+def interrupted(slug: str) -> OrganizationOutcome:
+    """An organization whose worker a stopped fleet run ended before it reported."""
+    return OrganizationOutcome(slug, FAILED, int(ExitCode.INTERRUPTED),
+                               error="interrupted: the fleet run was stopped")  # fmt: skip

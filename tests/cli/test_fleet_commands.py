@@ -102,12 +102,13 @@ def test_sigterm_stops_fleet_run_without_starting_the_organizations_still_queued
     tmp_path: Path,
 ) -> None:
     """A scheduler's SIGTERM reaches only the command: the running organizations stop at a
-    safe point, the queued ones never start, and the exit code says interrupted."""
+    safe point, the queued ones never start, and the exit code says interrupted; --json
+    still gives one line per organization, saying which."""
     slow = FaultSettings(latency_seconds=SLOW_ANSWER_S)
     fleet = {slug: replace(settings, faults=slow)
              for slug, settings in seeded_fleet(4, "tiny").items()}  # fmt: skip
     simulator = FleetSimulator(fleet)
-    first, *_, last = simulator.slugs
+    first, second, third, last = simulator.slugs
     fleet_file = write_fleet(tmp_path, list(simulator.slugs), {})  # two at a time
     tokens = {token_variable(slug): simulator.organization(slug).token for slug in simulator.slugs}
     with simulator.running() as base_url:
@@ -122,9 +123,12 @@ def test_sigterm_stops_fleet_run_without_starting_the_organizations_still_queued
             time.sleep(0.05)
         command.send_signal(signal.SIGTERM)
         stdout, stderr = command.communicate(timeout=STOPPED_WITHIN_S)
-        requests_of_last = simulator.organization(last).counters().total_requests
+        queued = [simulator.organization(slug).counters().total_requests for slug in (third, last)]
 
     assert command.returncode == ExitCode.INTERRUPTED, stderr[-2000:]
-    assert json_lines(stdout)[-1]["exit_code"] == ExitCode.INTERRUPTED  # --json says so too
-    assert requests_of_last == 0
+    lines = json_lines(stdout)
+    assert [(line["organization"], line["status"]) for line in lines] == [
+        (first, "failed"), (second, "failed"), (third, "not_started"), (last, "not_started")]
+    assert {line["exit_code"] for line in lines} == {ExitCode.INTERRUPTED}
+    assert queued == [0, 0]
     assert "Traceback" not in stderr
