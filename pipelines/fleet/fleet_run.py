@@ -1,18 +1,21 @@
 """``spruce-sync fleet run``: the fleet materialized in-process, for cron users (no daemon).
 
 Each organization is one ``materialize()`` of its partition, with an ephemeral Dagster
-instance, in a process of its own: dlt's configuration, the umask that keeps PHI files
-owner-only and DuckDB's one writer per file are all process-wide, and one organization's
-crash must not take another's run with it. ``fleet.concurrency`` processes at a time.
-A spent daily budget is not waited for here: it fails with its ``resume_at`` (exit 5) and
-the next cron run picks it up. Ctrl-C or SIGTERM stops the running organizations at a safe
-point and starts no more; every organization still gets its outcome.
+instance, in a worker process (``fleet.concurrency`` of them): dlt's configuration, the
+umask that keeps PHI files owner-only and DuckDB's one writer per file are all
+process-wide, and an organization's exception stays in its own materialization. A worker
+that dies outright (SIGKILL, the OOM killer) breaks CPython's whole pool, so the
+organizations running beside it fail with it and the rest go on in a new pool. A spent
+daily budget is not waited for here: it fails with its ``resume_at`` (exit 5) and the next
+cron run picks it up. Ctrl-C or SIGTERM stops the running organizations at a safe point
+and starts no more. Every organization gets its outcome, whatever happens.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pipelines.configuration.errors import ConfigError
@@ -22,6 +25,7 @@ from pipelines.fleet.run_outcome import (
     interrupted,
     not_started,
     outcome_of,
+    worker_lost,
 )
 from pipelines.runner.interruptions import interrupt_on_sigterm
 
@@ -49,27 +53,46 @@ def run_fleet(
 ) -> list[OrganizationOutcome]:
     """Every organization of ``fleet``, ``fleet.concurrency`` at a time, in fleet order.
 
-    Stopped (Ctrl-C, SIGTERM), it still answers for every organization: those that ended,
-    as they ended; those running, stopped at a safe point (exit code 130); those queued,
-    not started. A cron log keeps one line per organization either way."""
+    It answers for every organization, whatever happens. Stopped (Ctrl-C, SIGTERM): those
+    that ended, as they ended; those running, stopped at a safe point (exit code 130);
+    the rest, not started. A worker process that dies (SIGKILL, the OOM killer) breaks
+    its whole pool: the organizations running in it fail, the rest go on in a new one."""
+    slugs = [organization.slug for organization in fleet.organizations]
+    outcomes: dict[str, OrganizationOutcome] = {}
+    while len(outcomes) < len(slugs):  # each pool settles at least one organization
+        run_in_a_pool(fleet, config_dir, base_url,
+                      [slug for slug in slugs if slug not in outcomes], outcomes)  # fmt: skip
+    return [outcomes[slug] for slug in slugs]
+
+
+def run_in_a_pool(
+    fleet: Fleet, config_dir: Path | None, base_url: str | None, slugs: list[str],
+    outcomes: dict[str, OrganizationOutcome],
+) -> None:  # fmt: skip
+    """Run ``slugs`` in one pool until they are done or the pool breaks, adding to
+    ``outcomes`` what each organization handed to it came to."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
     pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context,
                                initializer=interrupt_on_sigterm)  # fmt: skip
     futures: dict[str, Future[OrganizationOutcome]] = {}
     try:
-        for organization in fleet.organizations:
+        for slug in slugs:
             wait_for_a_free_worker(list(futures.values()), fleet.concurrency)
-            futures[organization.slug] = pool.submit(
-                materialize_organization, fleet.path, config_dir, organization.slug, base_url)
-        return [future.result() for future in futures.values()]
+            futures[slug] = pool.submit(materialize_organization, fleet.path, config_dir,
+                                        slug, base_url)  # fmt: skip
+        wait(futures.values())
+    except BrokenProcessPool:
+        pass  # the organizations not handed over yet go to the next pool
     except KeyboardInterrupt:
         stop_workers()
         pool.shutdown(wait=True, cancel_futures=True)  # the running ones reach a safe point
-        return [stopped_outcome(organization.slug, futures.get(organization.slug))
-                for organization in fleet.organizations]  # fmt: skip
+        outcomes.update({slug: stopped_outcome(slug, futures.get(slug)) for slug in slugs})
     finally:
         # The pool's own exit runs every queued organization first: a stop must not.
         pool.shutdown(wait=True, cancel_futures=True)
+    for slug, future in futures.items():
+        if slug not in outcomes:
+            outcomes[slug] = ended_outcome(slug, future)
 
 
 def wait_for_a_free_worker(futures: list[Future[OrganizationOutcome]], workers: int) -> None:
@@ -80,6 +103,14 @@ def wait_for_a_free_worker(futures: list[Future[OrganizationOutcome]], workers: 
     running = [future for future in futures if not future.done()]
     if len(running) >= workers:
         wait(running, return_when=FIRST_COMPLETED)
+
+
+def ended_outcome(slug: str, future: Future[OrganizationOutcome]) -> OrganizationOutcome:
+    """What the worker reported for ``slug``, or that its pool broke under it."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return worker_lost(slug)
 
 
 def stopped_outcome(slug: str, future: Future[OrganizationOutcome] | None) -> OrganizationOutcome:

@@ -103,3 +103,13 @@ def interrupted(slug: str) -> OrganizationOutcome:
     """An organization whose worker a stopped fleet run ended before it reported."""
     return OrganizationOutcome(slug, FAILED, int(ExitCode.INTERRUPTED),
                                error="interrupted: the fleet run was stopped")  # fmt: skip
+
+
+def worker_lost(slug: str) -> OrganizationOutcome:
+    """An organization whose worker process pool broke: a worker died (killed, out of
+    memory), its own or another's, taking every running organization of the pool with it."""
+    return OrganizationOutcome(
+        slug, FAILED, int(ExitCode.FAILURE),
+        error="its worker process ended abruptly (killed, or out of memory?), its own or "
+              "another organization's of the same pool; the next run resumes it",
+    )

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
-import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipelines.fleet.fleet_file import token_variable
 from pipelines.runner.failures import ExitCode
-from simulator import FaultSettings, FleetSimulator, seeded_fleet
+from simulator import FleetSimulator, seeded_fleet
 from tests.cli.conftest import SECRET_TOKEN, SpruceSync
 from tests.fleet.conftest import write_fleet
 
 DAGSTER = Path(sys.executable).with_name("dagster")
-# Answers this slow keep each organization's sync running for many seconds.
-SLOW_ANSWER_S = 0.5
-# A hang guard: stopping takes the running syncs' next safe point and the workers' exit,
-# where finishing the queued organizations would take minutes.
-STOPPED_WITHIN_S = 120
 
 
 def json_lines(stdout: str) -> list[dict[str, object]]:
@@ -96,39 +88,3 @@ def test_the_code_location_loads_with_one_partition_per_organization(tmp_path: P
     keys = subprocess.run([sys.executable, "-c", listing], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
     assert keys.stdout.strip() == "clinic-north,clinic-south,east"
-
-
-def test_sigterm_stops_fleet_run_without_starting_the_organizations_still_queued(
-    tmp_path: Path,
-) -> None:
-    """A scheduler's SIGTERM reaches only the command: the running organizations stop at a
-    safe point, the queued ones never start, and the exit code says interrupted; --json
-    still gives one line per organization, saying which."""
-    slow = FaultSettings(latency_seconds=SLOW_ANSWER_S)
-    fleet = {slug: replace(settings, faults=slow)
-             for slug, settings in seeded_fleet(4, "tiny").items()}  # fmt: skip
-    simulator = FleetSimulator(fleet)
-    first, second, third, last = simulator.slugs
-    fleet_file = write_fleet(tmp_path, list(simulator.slugs), {})  # two at a time
-    tokens = {token_variable(slug): simulator.organization(slug).token for slug in simulator.slugs}
-    with simulator.running() as base_url:
-        command = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "fleet", "run", "--fleet", str(fleet_file),
-             "--base-url", base_url, "--json"],
-            env={**os.environ, **tokens}, cwd=tmp_path, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        while not simulator.organization(first).counters().total_requests:
-            assert command.poll() is None, command.communicate()
-            time.sleep(0.05)
-        command.send_signal(signal.SIGTERM)
-        stdout, stderr = command.communicate(timeout=STOPPED_WITHIN_S)
-        queued = [simulator.organization(slug).counters().total_requests for slug in (third, last)]
-
-    assert command.returncode == ExitCode.INTERRUPTED, stderr[-2000:]
-    lines = json_lines(stdout)
-    assert [(line["organization"], line["status"]) for line in lines] == [
-        (first, "failed"), (second, "failed"), (third, "not_started"), (last, "not_started")]
-    assert {line["exit_code"] for line in lines} == {ExitCode.INTERRUPTED}
-    assert queued == [0, 0]
-    assert "Traceback" not in stderr
