@@ -14,6 +14,7 @@ and starts no more. Every organization gets its outcome, whatever happens.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -75,6 +76,7 @@ def run_in_a_pool(
     pool = ProcessPoolExecutor(fleet.concurrency, mp_context=context,
                                initializer=interrupt_on_sigterm)  # fmt: skip
     futures: dict[str, Future[OrganizationOutcome]] = {}
+    lost = worker_lost  # what a broken pool did to the organizations running in it
     try:
         for slug in slugs:
             wait_for_a_free_worker(list(futures.values()), fleet.concurrency)
@@ -84,15 +86,13 @@ def run_in_a_pool(
     except BrokenProcessPool:
         pass  # the organizations not handed over yet go to the next pool
     except KeyboardInterrupt:
-        stop_workers()
-        pool.shutdown(wait=True, cancel_futures=True)  # the running ones reach a safe point
-        outcomes.update({slug: stopped_outcome(slug, futures.get(slug)) for slug in slugs})
+        stop_workers()  # the running ones stop at a safe point; the rest never start
+        lost = interrupted
+        outcomes.update({slug: not_started(slug) for slug in slugs if slug not in futures})
     finally:
         # The pool's own exit runs every queued organization first: a stop must not.
         pool.shutdown(wait=True, cancel_futures=True)
-    for slug, future in futures.items():
-        if slug not in outcomes:
-            outcomes[slug] = ended_outcome(slug, future)
+    outcomes.update({slug: ended_outcome(slug, future, lost) for slug, future in futures.items()})
 
 
 def wait_for_a_free_worker(futures: list[Future[OrganizationOutcome]], workers: int) -> None:
@@ -105,22 +105,16 @@ def wait_for_a_free_worker(futures: list[Future[OrganizationOutcome]], workers: 
         wait(running, return_when=FIRST_COMPLETED)
 
 
-def ended_outcome(slug: str, future: Future[OrganizationOutcome]) -> OrganizationOutcome:
-    """What the worker reported for ``slug``, or that its pool broke under it."""
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return worker_lost(slug)
-
-
-def stopped_outcome(slug: str, future: Future[OrganizationOutcome] | None) -> OrganizationOutcome:
-    """What a stopped fleet run says of ``slug``: its outcome if its worker reported one."""
-    if future is None or future.cancelled():
+def ended_outcome(
+    slug: str, future: Future[OrganizationOutcome], lost: Callable[[str], OrganizationOutcome]
+) -> OrganizationOutcome:
+    """What the worker reported for ``slug``; ``lost(slug)`` when its pool broke first."""
+    if future.cancelled():
         return not_started(slug)
     try:
         return future.result()
-    except Exception:  # noqa: BLE001  # a worker that ended before reporting: stopped too
-        return interrupted(slug)
+    except BrokenProcessPool:
+        return lost(slug)
 
 
 def stop_workers() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -122,3 +123,8 @@ def assert_no_leak(result: CliResult, *secrets: str) -> None:
     for secret in secrets or (SECRET_TOKEN,):
         assert secret not in result.output
     assert "Traceback" not in result.output
+
+
+def json_lines(stdout: str) -> list[dict[str, object]]:
+    """``--json`` output read as operators read it: one JSON document per line."""
+    return [json.loads(line) for line in stdout.splitlines()]

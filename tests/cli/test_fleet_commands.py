@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess
@@ -14,14 +13,10 @@ import pytest
 from pipelines.fleet.fleet_file import token_variable
 from pipelines.runner.failures import ExitCode
 from simulator import FleetSimulator, seeded_fleet
-from tests.cli.conftest import SECRET_TOKEN, SpruceSync
-from tests.fleet.conftest import write_fleet
+from tests.cli.conftest import SECRET_TOKEN, SpruceSync, json_lines
+from tests.fleet.conftest import PARTITION_KEYS_SCRIPT, write_fleet
 
 DAGSTER = Path(sys.executable).with_name("dagster")
-
-
-def json_lines(stdout: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in stdout.splitlines()]
 
 
 def test_fleet_demo_syncs_three_organizations_each_equal_to_its_ground_truth(
@@ -83,8 +78,6 @@ def test_the_code_location_loads_with_one_partition_per_organization(tmp_path: P
     validate = [str(DAGSTER), "definitions", "validate", "-m", "pipelines.fleet.definitions"]
     assert subprocess.run(validate, env=env, cwd=tmp_path, capture_output=True,
                           timeout=120, check=False).returncode == 0  # fmt: skip
-    listing = ("import pipelines.fleet.definitions as d; job = d.defs.resolve_job_def("
-               "'spruce_fleet_sync'); print(','.join(job.partitions_def.get_partition_keys()))")
-    keys = subprocess.run([sys.executable, "-c", listing], env=env, cwd=tmp_path,
+    keys = subprocess.run([sys.executable, "-c", PARTITION_KEYS_SCRIPT], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
     assert keys.stdout.strip() == "clinic-north,clinic-south,east"

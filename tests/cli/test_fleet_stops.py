@@ -18,7 +18,7 @@ import pytest
 from pipelines.fleet.fleet_file import token_variable
 from pipelines.runner.failures import ExitCode
 from simulator import FaultSettings, FleetSimulator, seeded_fleet
-from tests.cli.test_fleet_commands import json_lines
+from tests.cli.conftest import json_lines
 from tests.fleet.conftest import write_fleet
 
 # Answers this slow keep each organization's sync running for many seconds.

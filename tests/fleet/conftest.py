@@ -20,6 +20,12 @@ from pipelines.fleet.fleet_run import QUIET_RUN
 from pipelines.fleet.organization_run import FleetRunSettings
 from simulator import FleetSimulator, SimulatorSettings
 
+# Prints the partitions of the code location's job, comma-separated, as Dagster loads it.
+PARTITION_KEYS_SCRIPT = (
+    "import pipelines.fleet.definitions as d; job = d.defs.resolve_job_def('spruce_fleet_sync');"
+    " print(','.join(job.partitions_def.get_partition_keys()))"
+)
+
 
 def write_fleet(folder: Path, slugs: list[str], profile: Mapping[str, Any]) -> Path:
     """A fleet file of ``slugs`` running ``profile`` (written as config/spruce-sync.yaml)."""

@@ -24,6 +24,7 @@ import pytest
 
 from pipelines.analytics.questions import ANALYST_QUESTIONS
 from pipelines.settings import ANALYTICS_SCHEMA, DEMO_DATASET, DEMO_DUCKDB_FILE, DEMO_PIPELINE
+from tests.fleet.conftest import PARTITION_KEYS_SCRIPT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -242,9 +243,7 @@ def test_the_installed_code_location_loads_one_partition_per_organization_of_the
     validated = installed_with_dagster.run(
         "dagster", "definitions", "validate", "-m", "pipelines.fleet.definitions", cwd=tmp_path)
     assert validated.returncode == 0, validated.stderr[-2000:]
-    listing = ("import pipelines.fleet.definitions as d; job = d.defs.resolve_job_def("
-               "'spruce_fleet_sync'); print(','.join(job.partitions_def.get_partition_keys()))")
-    keys = installed_with_dagster.run("python", "-c", listing, cwd=tmp_path)
+    keys = installed_with_dagster.run("python", "-c", PARTITION_KEYS_SCRIPT, cwd=tmp_path)
     assert keys.stdout.strip() == "clinic-north,clinic-south", keys.stderr[-2000:]
 
 
