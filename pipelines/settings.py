@@ -136,6 +136,8 @@ DEMO_FLEET_CONCURRENCY = 2
 # serialises their rebuilds.
 FLEET_VIEWS_SCHEMA = "spruce_fleet"
 FLEET_VIEWS_LOCK = "spruce_fleet_views"
+# ... and the schema of the union views of the organizations' analysts' models (marts).
+FLEET_ANALYTICS_VIEWS_SCHEMA = "spruce_fleet_analytics"
 # The analysts' models of each organization: spruce_analytics/<model>, one group.
 FLEET_MODELS_PREFIX = "spruce_analytics"
 # ... built into the organization's dataset name and this (one schema each in PostgreSQL).

@@ -109,6 +109,6 @@ def spruce_models(fleet: Fleet, specs: Sequence[AssetSpec]) -> AssetsDefinition:
         can_subset=False,
     )
     def spruce_analytics_build(context: AssetExecutionContext) -> Iterator[MaterializeResult[None]]:
-        yield from build_models(fleet.organization(context.partition_key), marts)
+        yield from build_models(fleet, fleet.organization(context.partition_key), marts)
 
     return spruce_analytics_build

@@ -5,7 +5,8 @@ by organization like the tables. Its upstream assets are read from the SQL itsel
 marts it ``ref``s, and the tables its staging models read (``raw_table('<table>', ...)``;
 a child table ``contacts__phone_numbers`` counts as its resource ``contacts``). The build
 is `spruce-sync transform`'s (`run_transform`: models, then their tests), into the
-organization's own analytics schema ``<dataset>_analytics``.
+organization's own analytics schema ``<dataset>_analytics``; on PostgreSQL the marts of every
+organization are then unioned in ``spruce_fleet_analytics`` (``views``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from dagster import AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue
 
-from pipelines.fleet.fleet_file import FleetOrganization
-from pipelines.settings import FLEET_ANALYTICS_SUFFIX, FLEET_ASSET_PREFIX, FLEET_MODELS_PREFIX
+from pipelines.fleet.fleet_file import Fleet, FleetOrganization
+from pipelines.settings import FLEET_ASSET_PREFIX, FLEET_MODELS_PREFIX
 
 if TYPE_CHECKING:
     from pipelines.analytics.transform import TransformResult
@@ -63,16 +64,18 @@ def upstream(model: str, sql: Mapping[str, str], marts: list[str]) -> set[AssetK
 
 
 def build_models(
-    organization: FleetOrganization, marts: set[str]
+    fleet: Fleet, organization: FleetOrganization, marts: set[str]
 ) -> Iterator[MaterializeResult[None]]:
-    """``dbt build`` of the organization's models; a result per mart of ``marts`` built.
-    A failed model or test, or dbt missing, fails the partition (not retried: the data or
-    the install must change first)."""
+    """``dbt build`` of the organization's models, then (PostgreSQL) the fleet's union views
+    of the marts; a result per mart of ``marts`` built. A failed model or test, or dbt
+    missing, fails the partition (not retried: the data or the install must change first)."""
     from pipelines.analytics.transform import TransformError
     from pipelines.configuration.errors import ConfigError
+    from pipelines.fleet.views import refresh_after_models
 
     try:
         result = _build(organization)
+        refresh_after_models(fleet, organization, marts)
     except (TransformError, ConfigError) as error:
         raise Failure(str(error), allow_retries=False) from None
     tests = MetadataValue.int(result.count("test"))
@@ -88,6 +91,7 @@ def _build(organization: FleetOrganization) -> TransformResult:
     for each organization of a shared PostgreSQL warehouse."""
     from pipelines.analytics.transform import require_dbt, run_transform
     from pipelines.files import owner_only_files
+    from pipelines.fleet.views import analytics_schema
     from pipelines.runner.destinations import build_target
     from pipelines.runner.pipeline import build_pipeline
 
@@ -96,5 +100,4 @@ def _build(organization: FleetOrganization) -> TransformResult:
     with owner_only_files():
         pipeline = build_pipeline(options, build_target(options))
         pipeline.sync_destination()  # the schema as last loaded
-        analytics_schema = f"{options.dataset_name}{FLEET_ANALYTICS_SUFFIX}"
-        return run_transform(pipeline, analytics_schema=analytics_schema)
+        return run_transform(pipeline, analytics_schema=analytics_schema(organization))

@@ -1,5 +1,6 @@
 """The fleet's warehouse on PostgreSQL: one schema per organization, and views that union
-every organization's tables, with an ``organization`` column, in ``spruce_fleet``.
+every organization's tables, with an ``organization`` column, in ``spruce_fleet`` (and
+every organization's analysts' models, its marts, in ``spruce_fleet_analytics``).
 
 A view per table any organization has: its columns are every organization's (in order of
 first appearance), ``NULL`` where an organization's table lacks one (its schema has not
@@ -10,12 +11,17 @@ with its first run; an advisory lock keeps two runs from rebuilding them at once
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from pipelines.configuration.options import SyncOptions
 from pipelines.fleet.fleet_file import Fleet, FleetOrganization
-from pipelines.settings import FLEET_VIEWS_LOCK, FLEET_VIEWS_SCHEMA
+from pipelines.settings import (
+    FLEET_ANALYTICS_SUFFIX,
+    FLEET_ANALYTICS_VIEWS_SCHEMA,
+    FLEET_VIEWS_LOCK,
+    FLEET_VIEWS_SCHEMA,
+)
 
 # (schema, table, column, type) of every data table of the organizations' schemas
 Columns = Sequence[tuple[str, str, str, str]]
@@ -24,16 +30,45 @@ Columns = Sequence[tuple[str, str, str, str]]
 def refresh_after_sync(fleet: Fleet, organization: FleetOrganization) -> list[str]:
     """The views rebuilt after ``organization``'s load into PostgreSQL, over every
     organization of the fleet loading there (a schema not created yet is left out)."""
+    return _refresh(fleet, organization, tables_schema, FLEET_VIEWS_SCHEMA)
+
+
+def refresh_after_models(
+    fleet: Fleet, organization: FleetOrganization, marts: Collection[str]
+) -> list[str]:
+    """`refresh_after_sync` for the analysts' models: the views of ``marts`` (not the
+    staging models dbt also builds) over every organization's analytics schema, rebuilt
+    after ``organization``'s models were built."""
+    return _refresh(fleet, organization, analytics_schema, FLEET_ANALYTICS_VIEWS_SCHEMA, marts)
+
+
+def tables_schema(organization: FleetOrganization) -> str:
+    return organization.options.dataset_name
+
+
+def analytics_schema(organization: FleetOrganization) -> str:
+    """Where `model_assets` builds an organization's models."""
+    return f"{organization.options.dataset_name}{FLEET_ANALYTICS_SUFFIX}"
+
+
+def _refresh(
+    fleet: Fleet, organization: FleetOrganization, schema_of: Callable[[FleetOrganization], str],
+    views_schema: str, only: Collection[str] | None = None,
+) -> list[str]:  # fmt: skip
     if organization.options.destination != "postgres":
         return []  # DuckDB: a file per organization, nothing to union in one database
-    schemas = {item.slug: item.options.dataset_name for item in fleet.organizations
+    schemas = {item.slug: schema_of(item) for item in fleet.organizations
                if item.options.destination == "postgres"}  # fmt: skip
-    return refresh_fleet_views(organization.options, schemas)
+    return refresh_fleet_views(organization.options, schemas, views_schema, only)
 
 
-def refresh_fleet_views(options: SyncOptions, schemas: Mapping[str, str]) -> list[str]:
-    """Rebuild the views over ``schemas`` (slug -> schema) through ``options``'
-    destination; returns the views' names."""
+def refresh_fleet_views(
+    options: SyncOptions, schemas: Mapping[str, str], views_schema: str = FLEET_VIEWS_SCHEMA,
+    only: Collection[str] | None = None,
+) -> list[str]:  # fmt: skip
+    """Rebuild the views in ``views_schema`` over ``schemas`` (slug -> schema), of every
+    table or only those named in ``only``, through ``options``' destination; returns the
+    views' names."""
     from pipelines.runner.destinations import build_target
     from pipelines.runner.pipeline import build_pipeline
 
@@ -41,8 +76,10 @@ def refresh_fleet_views(options: SyncOptions, schemas: Mapping[str, str]) -> lis
     with pipeline.sql_client() as client, client.begin_transaction():
         # held to the commit: two organizations' runs never rebuild the views at once
         client.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", FLEET_VIEWS_LOCK)
-        columns = _columns(client, list(schemas.values()))
-        for statement in view_statements(columns, {s: slug for slug, s in schemas.items()}):
+        columns = [column for column in _columns(client, list(schemas.values()))
+                   if only is None or column[1] in only]  # fmt: skip
+        slugs = {schema: slug for slug, schema in schemas.items()}
+        for statement in view_statements(columns, slugs, views_schema):
             client.execute_sql(statement)
     return sorted({table for _, table, _, _ in columns})
 
@@ -55,12 +92,14 @@ def _columns(client: Any, schemas: list[str]) -> Columns:
     return [tuple(row) for row in rows or ()]
 
 
-def view_statements(columns: Columns, slugs: Mapping[str, str]) -> Iterator[str]:
+def view_statements(
+    columns: Columns, slugs: Mapping[str, str], views_schema: str = FLEET_VIEWS_SCHEMA
+) -> Iterator[str]:
     """The DDL: the schema, then per table a DROP and a CREATE of its union view."""
-    yield f'CREATE SCHEMA IF NOT EXISTS "{FLEET_VIEWS_SCHEMA}"'
+    yield f'CREATE SCHEMA IF NOT EXISTS "{views_schema}"'
     for table, by_schema in _tables(columns).items():
-        yield f'DROP VIEW IF EXISTS "{FLEET_VIEWS_SCHEMA}"."{table}"'
-        yield f'CREATE VIEW "{FLEET_VIEWS_SCHEMA}"."{table}" AS ' + _union(table, by_schema, slugs)
+        yield f'DROP VIEW IF EXISTS "{views_schema}"."{table}"'
+        yield f'CREATE VIEW "{views_schema}"."{table}" AS ' + _union(table, by_schema, slugs)
 
 
 def _tables(columns: Columns) -> dict[str, dict[str, dict[str, str]]]:
