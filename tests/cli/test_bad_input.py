@@ -98,6 +98,11 @@ def test_a_bad_profile_is_a_usage_error_naming_the_file_and_the_key(
             id="unknown-resource",
         ),
         pytest.param(
+            ["run", "--resources", "contcts"],
+            ["unknown resource contcts; did you mean `contacts`?", "conversation_items"],
+            id="misspelt-resource",
+        ),
+        pytest.param(
             ["run", "--duckdb-path", "clinic.duckdb", "--dataset", "clinic"],
             ["'clinic.duckdb' is named like the dataset 'clinic'", "Rename one of them"],
             id="duckdb-file-named-like-dataset",
