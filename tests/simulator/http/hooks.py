@@ -39,13 +39,18 @@ def wait_for(condition: Callable[[], bool], what: str = "the condition") -> None
         time.sleep(0.02)
 
 
-def settle(admin: httpx.Client, until: Callable[[], bool] = lambda: True) -> dict[str, Any]:
-    """The delivery counts once nothing is outstanding and ``until()`` holds."""
+def settle(
+    admin: httpx.Client, until: Callable[[], bool] = lambda: True,
+    counted: Callable[[dict[str, Any]], bool] = lambda counts: True,
+) -> dict[str, Any]:  # fmt: skip
+    """The delivery counts once nothing is outstanding, ``until()`` holds and the counts
+    returned satisfy ``counted`` (a POST is counted once its answer is back, after the
+    receiver has the body)."""
     counts: dict[str, Any] = {}
 
     def settled() -> bool:
         counts.update(admin.get("/webhooks").json())
-        return counts["outstanding"] == 0 and until()
+        return counts["outstanding"] == 0 and counted(counts) and until()
 
     wait_for(settled, "settled deliveries")
     return counts
