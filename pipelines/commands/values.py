@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import typer
 
-from pipelines.configuration.errors import ConfigError
+from pipelines.configuration.errors import ConfigError, did_you_mean
 
 
 def parse_instant(text: str) -> datetime:
@@ -48,17 +48,8 @@ def parse_resources(values: Iterable[str]) -> tuple[str, ...]:
     unknown = [name for name in names if name not in RESOURCE_NAMES]
     if unknown:
         raise ConfigError(
-            f"unknown resource {', '.join(unknown)}; {_nearest(unknown, RESOURCE_NAMES)}"
+            # 0.8, not difflib's 0.6: `messages` is no typo of `saved_messages` (it means items)
+            f"unknown resource {', '.join(unknown)}; {did_you_mean(unknown, RESOURCE_NAMES, 0.8)}"
             f"the resources are: {', '.join(RESOURCE_NAMES)}"
         )
     return names
-
-
-def _nearest(unknown: Iterable[str], known: Sequence[str]) -> str:
-    """``did you mean `contacts`? `` for names a typo away from a known one, else nothing."""
-    import difflib
-
-    # 0.8, not difflib's 0.6: `messages` is no typo of `saved_messages` (it means the items)
-    close = [match for name in unknown
-             for match in difflib.get_close_matches(name, known, n=1, cutoff=0.8)]  # fmt: skip
-    return f"did you mean {', '.join(f'`{name}`' for name in close)}? " if close else ""

@@ -6,14 +6,13 @@ such a key is ever repeated in a message.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipelines.configuration.errors import ConfigError
+from pipelines.configuration.errors import ConfigError, did_you_mean
 from pipelines.settings import SECRET_KEYS
 
 SECRETS_HINT = (
@@ -67,9 +66,7 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
 
 def _allowed_keys(location: tuple[str, ...], models: Mapping[int, type[BaseModel]]) -> str:
     allowed = [key for key in models[len(location) - 1].model_fields]
-    close = difflib.get_close_matches(location[-1], allowed, n=1)
-    hint = f"did you mean `{close[0]}`? " if close else ""
-    return f"{hint}allowed keys: {', '.join(allowed)}"
+    return f"{did_you_mean([location[-1]], allowed)}allowed keys: {', '.join(allowed)}"
 
 
 def _short(value: object) -> str:

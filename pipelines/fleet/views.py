@@ -63,8 +63,8 @@ def _refresh(
 
 
 def refresh_fleet_views(
-    options: SyncOptions, schemas: Mapping[str, str], views_schema: str = FLEET_VIEWS_SCHEMA,
-    only: Collection[str] | None = None,
+    options: SyncOptions, schemas: Mapping[str, str], views_schema: str,
+    only: Collection[str] | None,
 ) -> list[str]:  # fmt: skip
     """Rebuild the views in ``views_schema`` over ``schemas`` (slug -> schema), of every
     table or only those named in ``only``, through ``options``' destination; returns the
@@ -92,9 +92,7 @@ def _columns(client: Any, schemas: list[str]) -> Columns:
     return [tuple(row) for row in rows or ()]
 
 
-def view_statements(
-    columns: Columns, slugs: Mapping[str, str], views_schema: str = FLEET_VIEWS_SCHEMA
-) -> Iterator[str]:
+def view_statements(columns: Columns, slugs: Mapping[str, str], views_schema: str) -> Iterator[str]:
     """The DDL: the schema, then per table a DROP and a CREATE of its union view."""
     yield f'CREATE SCHEMA IF NOT EXISTS "{views_schema}"'
     for table, by_schema in _tables(columns).items():

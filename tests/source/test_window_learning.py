@@ -11,18 +11,12 @@ import math
 import pytest
 
 from sources.spruce.settings import DEFAULT_RESERVE_SHARE, RATE_WINDOW_S
-from sources.spruce.throttle import RateBudget
 from sources.spruce.window_length import WindowLength
 from tests.source.budget_model import FakeClock, FixedWindowOrganization
-from tests.source.test_throttle import NOON, spend
+from tests.source.limiter_sweep import one_run, unconfigured
+from tests.source.test_throttle import spend
 
 WINDOWS = 12  # windows' worth of requests in each run
-
-
-def unconfigured(clock: FakeClock, reserve_share: float) -> RateBudget:
-    """A limiter as a run makes it: only the documented 60 s to go by."""
-    return RateBudget(reserve_share=reserve_share, clock=clock, sleep=clock.sleep,
-                      wall_clock=lambda: NOON)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -83,18 +77,12 @@ def test_with_the_documented_window_and_default_reserve_nobody_is_throttled(
     spends a third or more; with windows other than the documented one, ours too: the
     README's limits of the limiter.)
     """
-    throttled = []
-    for phase in PHASES:
-        for round_trip in ROUND_TRIPS:
-            clock = FakeClock(now=phase * RATE_WINDOW_S)
-            organization = FixedWindowOrganization(clock, limit, RATE_WINDOW_S, neighbour_share)
-            budget = unconfigured(clock, reserve_share=DEFAULT_RESERVE_SHARE)
-            spend(budget, organization, requests=limit * 4, round_trip=round_trip)
-            if organization.refused or organization.neighbour_refused:
-                throttled.append((phase, round_trip, organization.refused,
-                                  organization.neighbour_refused))  # fmt: skip
+    runs = {(phase, round_trip): one_run(RATE_WINDOW_S, limit, neighbour_share, round_trip,
+                                         phase, DEFAULT_RESERVE_SHARE)
+            for phase in PHASES for round_trip in ROUND_TRIPS}  # fmt: skip
 
-    assert throttled == []
+    throttled = {case: run for case, run in runs.items() if run.ours_refused or run.neighbour_refused}
+    assert throttled == {}
 
 
 def test_the_prior_holds_until_two_refills_bound_the_length() -> None:
